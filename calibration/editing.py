@@ -1,0 +1,121 @@
+"""Forms and a view helper for editing SharedRecords safely.
+
+Every form for a shared record extends SharedRecordForm. It carries the version the
+person started from in a required hidden field: a post without it is refused (never
+saved unchecked). When someone else saved in between, the form keeps everything the
+person typed, shows the other person's current values beside it, and moves its version
+forward, so saving again is a deliberate choice made with both versions in view.
+"""
+
+from django import forms
+from django.db import models
+
+from .models import EditConflict
+
+CONFLICT_MESSAGE = (
+    "{who} saved this while you were editing. Your changes are kept below, next to theirs: "
+    "review them and save again to keep yours."
+)
+DELETED_MESSAGE = "Someone deleted this while you were editing. Your changes were not saved."
+MISSING_VERSION = "This form is out of date (it did not say which version you edited). Reload the page."
+
+
+class SharedRecordForm(forms.ModelForm):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages={"required": MISSING_VERSION}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        self.conflict_deleted = False
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version if self.instance.pk else 0
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.errors:
+            self.add_error(None, MISSING_VERSION)
+        return cleaned
+
+    def save_shared(self, *, by, organization=None, note="", **extra):
+        """Create or update the record; raises EditConflict when the version is stale."""
+        instance = self.instance
+        for name, value in extra.items():
+            setattr(instance, name, value)
+        if instance.pk is None:
+            if organization is not None:
+                instance.organization = organization
+            fields = {
+                f.attname: getattr(instance, f.attname)
+                for f in instance._meta.concrete_fields
+                if not f.primary_key
+            }
+            self.instance = type(instance).create_shared(by=by, note=note, **fields)
+        else:
+            instance.save_shared(by=by, expected_version=self.cleaned_data["version"], note=note)
+        self._save_m2m()
+        return self.instance
+
+    def show_conflict(self, current, changed_by=None):
+        """Keep the typed values, show `current` beside them, and move the version forward."""
+        data = self.data.copy()
+        if current is None:
+            self.conflict_deleted = True
+            self.add_error(None, DELETED_MESSAGE)
+            return
+        data[self.add_prefix("version")] = current.version
+        self.data = data
+        self.conflict = current
+        last = current.history().first()
+        who = str(changed_by or (last.by if last and last.by else "Someone else"))
+        self.add_error(None, CONFLICT_MESSAGE.format(who=who))
+
+    def conflict_rows(self):
+        """(label, yours, theirs) for each field where the two versions differ."""
+        if self.conflict is None:
+            return []
+        theirs_display = self.conflict.snapshot()
+        rows = []
+        for name, field in self.fields.items():
+            if name == "version" or name not in self._meta.fields:
+                continue
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                raw = self.data.getlist(self.add_prefix(name))
+                theirs = {o.pk for o in getattr(self.conflict, name).all()}
+            else:
+                raw = self.data.get(self.add_prefix(name), "")
+                theirs = getattr(self.conflict, name, None)
+            if not _same_value(field, raw, theirs):
+                shown = theirs_display.get(name, theirs)
+                rows.append((field.label, raw, "—" if shown in (None, "") else shown))
+        return rows
+
+
+def _same_value(field, raw, theirs):
+    try:
+        yours = field.clean(raw)
+    except forms.ValidationError:
+        return False
+    if isinstance(theirs, models.Model):
+        theirs = theirs.pk
+    if isinstance(yours, models.Model):
+        yours = yours.pk
+    if hasattr(yours, "__iter__") and not isinstance(yours, str):
+        yours = {getattr(o, "pk", o) for o in yours}
+    if yours in (None, "") and theirs in (None, ""):
+        return True
+    return yours == theirs
+
+
+def save_or_explain(form, *, by, organization=None, note="", **extra):
+    """Validate and save a SharedRecordForm. True when saved; otherwise the form carries
+    the reason (field errors, or a conflict with both versions) and nothing was written."""
+    if not form.is_valid():
+        return False
+    try:
+        form.save_shared(by=by, organization=organization, note=note, **extra)
+    except EditConflict as conflict:
+        form.show_conflict(conflict.current)
+        return False
+    return True

@@ -1,0 +1,85 @@
+"""Who is asking, resolved once for every organization page.
+
+Every URL under /o/<org>/ carries the organization's slug in the `org` keyword. The
+middleware turns it into the Organization, or refuses: anonymous users go to login,
+non-members get 404 (their organization's pages and objects do not exist for anyone
+else), observers get 403 on anything but a read. Views receive the Organization object
+in place of the slug and look objects up through `for_org`, so none can forget the scope.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SESSION_KEY = "current_org"
+
+
+class OrganizationMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.org = None
+        request.membership = None
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("org")
+        if slug is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = (
+            Membership.objects.select_related("organization")
+            .filter(user=request.user, organization__slug=slug)
+            .first()
+        )
+        if membership is None:
+            raise Http404("No such organization")
+        if request.method not in SAFE_METHODS and not membership.can_write:
+            if not getattr(view_func, "members_may_post", False):
+                raise PermissionDenied("Observers can read but not change anything.")
+        request.org = membership.organization
+        request.membership = membership
+        view_kwargs["org"] = membership.organization
+        request.session[SESSION_KEY] = slug
+        return None
+
+
+def leaders_only(view):
+    """For pages only the CEO and the CTO may even see, such as organization settings."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.membership or not request.membership.is_leader:
+            raise PermissionDenied("Only the CEO and the CTO can do this.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def members_may_post(view):
+    """Marks a view whose POST changes only the member's own things (e.g. their preferences)."""
+    view.members_may_post = True
+    return view
+
+
+def get_for_org(org, model_or_queryset, **lookup):
+    """The object of this organization matching `lookup`, or 404 — never another company's."""
+    queryset = getattr(model_or_queryset, "objects", model_or_queryset)
+    return get_object_or_404(queryset.filter(organization=org), **lookup)
+
+
+def organization_context(request):
+    membership = getattr(request, "membership", None)
+    return {
+        "org": getattr(request, "org", None),
+        "membership": membership,
+        "can_write": bool(membership and membership.can_write),
+    }
