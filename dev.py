@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Developer entry point; needs nothing but Python 3.11+.
+
+python3 dev.py run                # venv + deps, migrate, demo data, worker+beat, runserver
+python3 dev.py test [pytest args] # venv + deps, then pytest (browser tests need Chromium)
+python3 dev.py install            # venv + deps only (used by .ci/run)
+"""
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+STAMP = VENV / ".calibrate-deps"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+
+def say(message):
+    print(f"[dev] {message}", flush=True)
+
+
+def install():
+    """Create .venv if missing and install pyproject's dependencies (not the project itself)."""
+    pyproject = (ROOT / "pyproject.toml").read_bytes()
+    digest = hashlib.sha256(pyproject).hexdigest()
+    if not PYTHON.exists():
+        say("creating .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    if STAMP.exists() and STAMP.read_text().strip() == digest:
+        return
+    project = tomllib.loads(pyproject.decode())["project"]
+    requirements = project["dependencies"] + project.get("optional-dependencies", {}).get("dev", [])
+    say(f"installing {len(requirements)} dependencies into .venv")
+    subprocess.run(
+        [PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", *requirements],
+        check=True,
+    )
+    STAMP.write_text(digest + "\n")
+
+
+def manage(*args, env=None):
+    subprocess.run([PYTHON, ROOT / "manage.py", *args], check=True, cwd=ROOT, env=env)
+
+
+def run():
+    env = os.environ.copy()
+    env.setdefault("DEBUG", "1")
+    manage("migrate", "--noinput", env=env)
+    manage("demo", env=env)
+    say("starting Celery worker with embedded beat")
+    worker = subprocess.Popen(
+        [BIN / "celery", "-A", "calibration", "worker", "-B", "--pool=solo", "--loglevel=INFO"],
+        cwd=ROOT,
+        env=env,
+    )
+    mail = "SMTP " + env["EMAIL_HOST"] if env.get("EMAIL_HOST") else ROOT / "var" / "mail"
+    say(f"mail is written to {mail}")
+    say("open http://127.0.0.1:8000/  (Ctrl-C stops the server and the worker)")
+    try:
+        return subprocess.run(
+            [PYTHON, ROOT / "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT, env=env
+        ).returncode
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+
+
+def test(pytest_args):
+    env = os.environ.copy()
+    env["CALIBRATE_TESTING"] = "1"
+    chromium = env.get("CHROMIUM", DEFAULT_CHROMIUM)
+    args = list(pytest_args)
+    if not (Path(chromium).is_file() or shutil.which(chromium)):
+        if env.get("CALIBRATE_REQUIRE_BROWSER") == "1":
+            say(f"Chromium not found at {chromium} and CALIBRATE_REQUIRE_BROWSER=1: failing")
+            return 1
+        say(f"Chromium not found at {chromium}: browser tests are SKIPPED")
+        args = ["-m", "not browser", *args]
+    else:
+        env["CHROMIUM"] = chromium
+        say(f"browser tests use {chromium}")
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        say(f"{name}={env.get(name) or '(unset: embedded default)'}")
+    return subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
+
+
+def main(argv):
+    command, rest = (argv[0], argv[1:]) if argv else ("", [])
+    if command not in {"run", "test", "install"}:
+        print(__doc__.strip())
+        return 2
+    install()
+    if command == "run":
+        return run()
+    if command == "test":
+        return test(rest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
