@@ -51,34 +51,41 @@ def manage(*args, env=None):
     subprocess.run([PYTHON, ROOT / "manage.py", *args], check=True, cwd=ROOT, env=env)
 
 
+def stop(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def run():
     env = os.environ.copy()
     env.setdefault("DEBUG", "1")
     manage("migrate", "--noinput", env=env)
     manage("demo", env=env)
+    # A plain `kill` behaves like Ctrl-C: unwind through `finally` and stop both children.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     say("starting Celery worker with embedded beat")
-    worker = subprocess.Popen(
-        [BIN / "celery", "-A", "calibration", "worker", "-B", "--pool=solo", "--loglevel=INFO"],
-        cwd=ROOT,
-        env=env,
-    )
-    mail = "SMTP " + env["EMAIL_HOST"] if env.get("EMAIL_HOST") else ROOT / "var" / "mail"
-    say(f"mail is written to {mail}")
-    say("open http://127.0.0.1:8000/  (Ctrl-C stops the server and the worker)")
+    celery = [BIN / "celery", "-A", "calibration", "worker", "-B", "--pool=solo", "--loglevel=INFO"]
+    worker = subprocess.Popen(celery, cwd=ROOT, env=env)
+    server = None
     try:
-        return subprocess.run(
-            [PYTHON, ROOT / "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT, env=env
-        ).returncode
+        var = Path(env.get("CALIBRATE_VAR_DIR", ROOT / "var"))
+        mail = f"SMTP {env['EMAIL_HOST']}" if env.get("EMAIL_HOST") else var / "mail"
+        say(f"mail is written to {mail}")
+        say("open http://127.0.0.1:8000/  (Ctrl-C stops the server and the worker)")
+        runserver = [PYTHON, ROOT / "manage.py", "runserver", "127.0.0.1:8000"]
+        server = subprocess.Popen(runserver, cwd=ROOT, env=env)
+        return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        for process in (server, worker):
+            if process is not None:
+                stop(process)
 
 
 def test(pytest_args):
