@@ -169,12 +169,14 @@ class Invitation(models.Model):
     organization = models.ForeignKey(Organization, models.CASCADE, related_name="invitations")
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=Role.choices)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     # Rotated on every (re)send, so only the newest link works.
-    nonce = models.CharField(max_length=32, default=secrets.token_urlsafe)
+    nonce = models.CharField(max_length=64, default=secrets.token_urlsafe)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -209,7 +211,11 @@ class Invitation(models.Model):
             data = signing.loads(token, salt=cls.SALT, max_age=INVITATION_LIFETIME)
         except signing.BadSignature:
             return None
-        return cls.objects.select_related("organization").filter(pk=data.get("id"), nonce=data.get("nonce")).first()
+        return (
+            cls.objects.select_related("organization")
+            .filter(pk=data.get("id"), nonce=data.get("nonce"))
+            .first()
+        )
 
     @property
     def status(self):
@@ -225,7 +231,8 @@ class Invitation(models.Model):
         self.nonce = secrets.token_urlsafe()
         self.sent_at = timezone.now()
         self.expires_at = self.sent_at + INVITATION_LIFETIME
-        self.save(update_fields=["nonce", "sent_at", "expires_at"])
+        self.revoked_at = None
+        self.save(update_fields=["nonce", "sent_at", "expires_at", "revoked_at"])
 
     def revoke(self):
         self.revoked_at = timezone.now()

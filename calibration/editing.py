@@ -17,7 +17,9 @@ CONFLICT_MESSAGE = (
     "review them and save again to keep yours."
 )
 DELETED_MESSAGE = "Someone deleted this while you were editing. Your changes were not saved."
-MISSING_VERSION = "This form is out of date (it did not say which version you edited). Reload the page."
+MISSING_VERSION = (
+    "This form is out of date (it did not say which version you edited). Reload the page."
+)
 
 
 class SharedRecordForm(forms.ModelForm):

@@ -178,6 +178,29 @@ class Change(models.Model):
     def field_changes(self):
         """(label, old, new) per field, labelled as the form labels them."""
         model = self.content_type.model_class()
-        labels = {f.name: str(f.verbose_name).capitalize() for f in model._meta.fields} if model else {}
+        labels = (
+            {f.name: str(f.verbose_name).capitalize() for f in model._meta.fields} if model else {}
+        )
         names = list(dict.fromkeys([*self.old.keys(), *self.new.keys()]))
         return [(labels.get(n, n), self.old.get(n), self.new.get(n)) for n in names]
+
+
+class PlanningCycle(SharedRecord):
+    """A strategic planning cycle: when it happens, undecided constraints come up for review."""
+
+    name = models.CharField(max_length=100, help_text="For example “FY27 H1 planning”.")
+    starts_on = models.DateField("starts on")
+    ends_on = models.DateField("ends on", null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The cycle cannot end before it starts."})

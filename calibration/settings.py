@@ -6,6 +6,7 @@ to var/mail/) so a newcomer needs nothing but Python.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -26,9 +27,11 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
+# Tests serve static files from the source folders, without a collectstatic step.
+TESTING = env_bool("CALIBRATE_TESTING") or "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    # Only good enough for a laptop: a deployment without DEBUG must set its own.
-    "insecure-dev-key-calibrate-do-not-use-in-production-0123456789abcdef"
+    # Only good enough for a laptop; `check --deploy` flags it (its prefix says why).
+    "django-insecure-calibrate-laptop-key-set-SECRET_KEY-in-any-deployment"
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -141,18 +144,20 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("CALIBRATE_TESTING")
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or env_bool("CALIBRATE_TESTING")
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # Redis is the cache and the Celery broker when REDIS_URL is set; otherwise nothing
 # needs a server: a local-memory cache and kombu's file-system transport under var/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
@@ -162,6 +167,7 @@ else:
         "data_folder_in": str(VAR_DIR / "broker" / "queue"),
         "data_folder_out": str(VAR_DIR / "broker" / "queue"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -186,13 +192,17 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Calibrate <calibrate@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Deploy-grade defaults whenever DEBUG is off; each can be relaxed by env for plain-HTTP setups.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Deploy-grade defaults whenever DEBUG is off (tests run over plain HTTP); each can be
+# relaxed by env for plain-HTTP setups.
+SECURE_BY_DEFAULT = not DEBUG and not TESTING
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_BY_DEFAULT)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SECURE_BY_DEFAULT else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_BY_DEFAULT)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_BY_DEFAULT)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE_BY_DEFAULT)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE_BY_DEFAULT)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 14)))
 SECURE_PROXY_SSL_HEADER = (
@@ -223,5 +233,12 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-for folder in (VAR_DIR, VAR_DIR / "mail", VAR_DIR / "broker" / "queue", VAR_DIR / "broker" / "processed"):
+for folder in (
+    VAR_DIR,
+    STATIC_ROOT,
+    VAR_DIR / "mail",
+    VAR_DIR / "broker" / "queue",
+    VAR_DIR / "broker" / "processed",
+    VAR_DIR / "broker" / "control",
+):
     folder.mkdir(parents=True, exist_ok=True)

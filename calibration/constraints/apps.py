@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConstraintsConfig(AppConfig):
+    name = "calibration.constraints"
+    label = "constraints"

@@ -1,0 +1,63 @@
+"""Load the demo company "Acme" with a CEO and a CTO, and print their logins. Idempotent."""
+
+from datetime import timedelta
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Membership, Organization, Role, User
+from calibration.models import PlanningCycle
+
+PASSWORD = "calibrate-demo"
+PEOPLE = [
+    ("ceo@acme.example", "Ada Chen", Role.CEO),
+    ("cto@acme.example", "Tom Okafor", Role.CTO),
+    ("board@acme.example", "Bea Board", Role.OBSERVER),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the Acme demo organization and print its logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        org, created = Organization.objects.get_or_create(
+            slug="acme",
+            defaults={"name": "Acme", "time_zone": "Europe/London", "fiscal_year_start_month": 4},
+        )
+        for email, name, role in PEOPLE:
+            user = User.objects.filter(email=email).first() or User.objects.create_user(
+                email, PASSWORD, name=name
+            )
+            Membership.objects.get_or_create(user=user, organization=org, defaults={"role": role})
+        if created:
+            self.populate(org)
+        self.populate_conversations(org)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo company “{org}” is {'ready' if created else 'already there'}."
+            )
+        )
+        for email, _name, role in PEOPLE:
+            self.stdout.write(f"  {role.label:<22} {email:<22} password: {PASSWORD}")
+
+    def populate(self, org):
+        ceo = org.member_with_role(Role.CEO)
+        today = org.today()
+        PlanningCycle.create_shared(
+            by=ceo,
+            organization=org,
+            name="Next half-year planning",
+            starts_on=today + timedelta(days=30),
+            ends_on=today + timedelta(days=32),
+            notes="Offsite. Review every open constraint before committing the roadmap.",
+        )
+
+    def populate_conversations(self, org):
+        """Each conversation app adds its own demo records; its populate() is idempotent."""
+        for app in ("constraints", "timeline", "alignment", "reminders", "board"):
+            name = f"calibration.{app}.demo"
+            if find_spec(name):
+                import_module(name).populate(org)

@@ -1,0 +1,25 @@
+from django.urls import include, path
+
+from accounts.urls import org_urlpatterns
+
+from . import views
+
+org_patterns = [
+    path("", views.home, name="home"),
+    path("history/", views.history, name="history"),
+    path("planning/", views.planning_cycles, name="planning_cycles"),
+    path("planning/<int:pk>/", views.planning_cycle, name="planning_cycle"),
+    path("planning/<int:pk>/delete/", views.delete_planning_cycle, name="delete_planning_cycle"),
+    *org_urlpatterns,
+    path("timeline/", include("calibration.timeline.urls")),
+    path("alignment/", include("calibration.alignment.urls")),
+    path("constraints/", include("calibration.constraints.urls")),
+    path("reminders/", include("calibration.reminders.urls")),
+    path("board/", include("calibration.board.urls")),
+]
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("accounts/", include("accounts.urls")),
+    path("o/<slug:org>/", include(org_patterns)),
+]

@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .editing import save_or_explain
+from .forms import PlanningCycleForm
+from .home import conversation_sections
+from .models import Change, EditConflict, PlanningCycle
+from .tenancy import get_for_org
+
+
+def landing(request):
+    if request.user.is_authenticated:
+        return redirect("start")
+    return render(request, "landing.html")
+
+
+def home(request, org):
+    return render(
+        request, "calibration/home.html", {"sections": conversation_sections(org, request.user)}
+    )
+
+
+def history(request, org):
+    """Everything that changed in the organization's shared records, newest first."""
+    changes = Change.objects.filter(organization=org).select_related("by", "content_type")
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    return render(request, "calibration/history.html", {"page": page})
+
+
+def planning_cycles(request, org):
+    form = PlanningCycleForm(request.POST or None)
+    if request.method == "POST" and save_or_explain(form, by=request.user, organization=org):
+        messages.success(request, f"Planning cycle “{form.instance}” added.")
+        return redirect("planning_cycles", org.slug)
+    cycles = PlanningCycle.objects.for_org(org)
+    return render(request, "calibration/planning.html", {"cycles": cycles, "form": form})
+
+
+def planning_cycle(request, org, pk):
+    """One cycle: shown, or edited inline (HTMX) or on its own page without JavaScript."""
+    cycle = get_for_org(org, PlanningCycle, pk=pk)
+    form = PlanningCycleForm(request.POST or None, instance=cycle)
+    saved = request.method == "POST" and save_or_explain(form, by=request.user)
+    fragment = request.htmx and not request.htmx.history_restore_request
+    if saved and not fragment:
+        messages.success(request, f"“{cycle}” saved.")
+        return redirect("planning_cycles", org.slug)
+    editing = request.method == "POST" and not saved or "edit" in request.GET
+    context = {"cycle": form.instance, "form": form, "changes": cycle.history()}
+    if fragment:
+        return render(
+            request, "calibration/planning.html#cycle-" + ("form" if editing else "row"), context
+        )
+    return render(request, "calibration/planning_cycle.html", context)
+
+
+@require_POST
+def delete_planning_cycle(request, org, pk):
+    cycle = get_for_org(org, PlanningCycle, pk=pk)
+    try:
+        cycle.delete_shared(by=request.user, expected_version=int(request.POST.get("version", -1)))
+    except (EditConflict, ValueError):
+        messages.error(request, f"“{cycle}” changed since you opened it; it was not deleted.")
+    else:
+        messages.success(request, f"Planning cycle “{cycle}” deleted (kept in the history).")
+    return redirect("planning_cycles", org.slug)

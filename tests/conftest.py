@@ -1,0 +1,64 @@
+"""Shared fixtures: one company (acme) with its CEO, CTO and a board observer, and an
+outsider who leads another company — the alice/bob/charlie of Healthchecks' tests."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.factories import OrganizationFactory, Role, member
+
+
+def pytest_configure(config):
+    if os.environ.get("CALIBRATE_REQUIRE_SERVICES"):
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            raise pytest.UsageError(f"CI must test on PostgreSQL, but DATABASE_URL gives {engine}.")
+        if not settings.REDIS_URL:
+            raise pytest.UsageError("CI must test with Redis, but REDIS_URL is not set.")
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def ceo(org):
+    return member(org, Role.CEO, name="Ada CEO", email="ceo@acme.test")
+
+
+@pytest.fixture
+def cto(org):
+    return member(org, Role.CTO, name="Tom CTO", email="cto@acme.test")
+
+
+@pytest.fixture
+def observer(org):
+    return member(org, Role.OBSERVER, name="Bea Board", email="board@acme.test")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def outsider(other_org):
+    """The CEO of another company: must never see anything of acme."""
+    return member(other_org, Role.CEO, name="Olga Outsider", email="olga@globex.test")
+
+
+@pytest.fixture
+def ceo_client(client, ceo):
+    client.force_login(ceo)
+    return client
+
+
+@pytest.fixture
+def cto_client(ceo, cto):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(cto)
+    return c
