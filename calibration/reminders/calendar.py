@@ -29,6 +29,8 @@ class Event:
     path: str = ""
     sequence: int = 0
     modified: datetime | None = None
+    starts_at: datetime | None = None  # a timed event (e.g. a session) instead of all-day
+    ends_at: datetime | None = None
 
 
 def events(function):
@@ -75,8 +77,12 @@ def build_feed(org):
         event = ICalEvent()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.start)
-        event.add("dtend", (item.end or item.start) + timedelta(days=1))
+        if item.starts_at:
+            event.add("dtstart", item.starts_at)
+            event.add("dtend", item.ends_at or item.starts_at + timedelta(hours=1))
+        else:
+            event.add("dtstart", item.start)
+            event.add("dtend", (item.end or item.start) + timedelta(days=1))
         event.add("summary", item.summary)
         event.add("sequence", item.sequence)
         event.add("transp", "TRANSPARENT")

@@ -146,6 +146,14 @@ def collect(window):
 # --- 1. materialise -----------------------------------------------------------------------
 
 
+def organization_id(obj):
+    """The organization a reminder's object belongs to (the object may be the organization,
+    e.g. "no alignment session scheduled" concerns the company, not a record)."""
+    if isinstance(obj, Organization):
+        return obj.pk
+    return obj.organization_id
+
+
 def materialise(now=None, batch_size=1000):
     """Create the Reminder rows for everything due in (now - grace, now]. Idempotent."""
     now = now or timezone.now()
@@ -153,7 +161,7 @@ def materialise(now=None, batch_size=1000):
     dues = list(collect(window))
     if not dues:
         return 0
-    org_ids = {d.obj.organization_id for d in dues}
+    org_ids = {organization_id(d.obj) for d in dues}
     orgs = Organization.objects.in_bulk(org_ids)
     members = {}
     for org_id, user_id, role in Membership.objects.filter(organization__in=org_ids).values_list(
@@ -167,7 +175,7 @@ def materialise(now=None, batch_size=1000):
     content_types = {}
     rows = []
     for due in dues:
-        org = orgs[due.obj.organization_id]
+        org = orgs[organization_id(due.obj)]
         due_at = at_nine(due.day, org.tz)
         if not (window.since < due_at <= now):
             continue
@@ -282,7 +290,7 @@ def take(pk, token, now):
 def deliver(pk, token, now=None):
     """Send reminder `pk` if claim `token` is still ours. Returns "sent", "stale",
     "cancelled" or "failed"; raises RetryLater when the SMTP server should be tried again."""
-    from .mail import build_message, still_wanted
+    from .mail import NoLongerDue, build_message, still_wanted
 
     now = now or timezone.now()
     mine = take(pk, token, now)
@@ -297,7 +305,11 @@ def deliver(pk, token, now=None):
     if reason:
         mine_q.update(state=Reminder.CANCELLED, claim_token="", last_error=reason)
         return "cancelled"
-    message = build_message(reminder, obj)
+    try:
+        message = build_message(reminder, obj)
+    except NoLongerDue as gone:
+        mine_q.update(state=Reminder.CANCELLED, claim_token="", last_error=str(gone)[:500])
+        return "cancelled"
     try:
         message.send()
     except SMTP_ERRORS as error:

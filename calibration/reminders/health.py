@@ -43,16 +43,41 @@ def constraints_health(org, today):
     )
     if coming:
         last += f"; next review at “{coming[-1].name}” ({coming[-1].starts_on:%-d %b %Y})"
-    overdue = []
+    overdue = constraint_overdue(org, today, started[0] if started else None)
     if not coming:
         overdue.append(("No planning cycle is scheduled: constraints have no next review.", ""))
     return Health(
         "Constraints",
         last,
         overdue,
-        safe_reverse("constraints:index", org.slug) or reverse("planning_cycles", args=[org.slug]),
+        safe_reverse("constraints:list", org.slug) or reverse("planning_cycles", args=[org.slug]),
         order=0,
     )
+
+
+def constraint_overdue(org, today, last_cycle):
+    """Undecided constraints that were already open when the last planning cycle started,
+    and revisit dates that passed (empty until the constraints app exists)."""
+    try:
+        from calibration.constraints.models import Constraint, Decision
+    except ImportError:
+        return []
+    path = safe_reverse("constraints:list", org.slug)
+    overdue = []
+    if last_cycle:
+        stale = (
+            Constraint.objects.for_org(org)
+            .filter(decision=Decision.UNDECIDED, created_at__date__lte=last_cycle.starts_on)
+            .count()
+        )
+        if stale:
+            overdue.append(
+                (f"{stale} constraint(s) still undecided since “{last_cycle.name}”", path)
+            )
+    revisits = Constraint.objects.for_org(org).revisit_due(today).count()
+    if revisits:
+        overdue.append((f"{revisits} constraint(s) past their “revisit on” date", path))
+    return overdue
 
 
 def conversation_health(org):

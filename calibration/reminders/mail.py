@@ -30,6 +30,11 @@ class Message:
 DESCRIBERS = {}
 
 
+class NoLongerDue(Exception):
+    """Raised by a describer when what the reminder was about was settled meanwhile (e.g. the
+    checkpoint was marked); the reminder is cancelled instead of sent."""
+
+
 def describer(kind):
     def register(function):
         DESCRIBERS[kind] = function

@@ -31,21 +31,19 @@ def constraint_reviews(window):
         yield Due("constraint_review", cycle, cycle.starts_on.isoformat(), cycle.starts_on)
 
 
-def open_constraints(org):
+def open_constraints(org, on):
     """The constraints still undecided, as lines for the mail (empty until the app exists)."""
     try:
         from calibration.constraints.models import Constraint
     except ImportError:
         return []
-    undecided = getattr(Constraint.objects.for_org(org), "undecided", None)
-    queryset = undecided() if callable(undecided) else Constraint.objects.for_org(org)
-    return [str(c) for c in queryset[:20]]
+    return [str(c) for c in Constraint.objects.for_org(org).needing_review(on)[:20]]
 
 
 @describer("constraint_review")
 def describe_constraint_review(reminder, cycle):
     org = reminder.organization
-    items = open_constraints(org)
+    items = open_constraints(org, cycle.starts_on)
     return Message(
         subject=f"“{cycle.name}” starts {cycle.starts_on:%A %-d %B}: review the open constraints",
         intro=(
@@ -58,3 +56,6 @@ def describe_constraint_review(reminder, cycle):
         items=items,
         items_title="Open constraints" if items else "",
     )
+
+
+from . import conversations  # noqa: E402, F401 — the conversations' sources register here

@@ -10,10 +10,13 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.core import mail
 
 from calibration.models import PlanningCycle
+from calibration.reminders import engine
 from tests.factories import OrganizationFactory, Role, member
 
 
@@ -121,6 +124,26 @@ def make_org(slug, tz, **kw):
 
 
 __all__ = ["make_org", "timedelta", "settings"]
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """dispatch_at(now): one dispatch at `now`, its sends delivered in-process after commit
+    as a worker would; returns the mails sent by this dispatch."""
+
+    def dispatch_at(now, queue=None):
+        before = len(mail.outbox)
+
+        def deliver_now(claimed):
+            for pk, token in claimed:
+                engine.deliver(pk, token, now=now)
+
+        with time_machine.travel(now, tick=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                engine.dispatch(now=now, queue=queue or deliver_now)
+        return mail.outbox[before:]
+
+    return dispatch_at
 
 
 @pytest.fixture(autouse=True)

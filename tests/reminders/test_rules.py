@@ -16,23 +16,6 @@ from .conftest import make_org
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """One dispatch at `now`, its sends delivered in-process after commit as a worker would
-    (or handed to `queue`)."""
-
-    def dispatch_at(now, queue=None):
-        def deliver_now(claimed):
-            for pk, token in claimed:
-                engine.deliver(pk, token, now=now)
-
-        with time_machine.travel(now, tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                engine.dispatch(now=now, queue=queue or deliver_now)
-
-    return dispatch_at
-
-
 def utc(*args):
     return datetime(*args, tzinfo=UTC)
 
