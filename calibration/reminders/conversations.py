@@ -75,11 +75,23 @@ if LeadingIndicator is not None:
             for lead in window.lead_days(indicator.organization_id):
                 day = due - timedelta(days=lead)
                 if first <= day <= last:
-                    yield Due("checkpoint_coming", indicator, f"{lead}d-before-{due}", day)
+                    yield Due(
+                        "checkpoint_coming",
+                        indicator,
+                        f"{lead}d-before-{due}",
+                        day,
+                        last_day=due - timedelta(days=1),
+                    )
             if first <= due <= last:
-                yield Due("checkpoint_due", indicator, f"due-{due}", due)
+                yield Due("checkpoint_due", indicator, f"due-{due}", due, last_day=due)
             for k, day in weekly_after(due, window, first_offset=timedelta(days=1)):
-                yield Due("checkpoint_overdue", indicator, f"overdue-{due}-w{k}", day)
+                yield Due(
+                    "checkpoint_overdue",
+                    indicator,
+                    f"overdue-{due}-w{k}",
+                    day,
+                    last_day=day + timedelta(days=6),
+                )
 
     def checkpoint_message(reminder, indicator, subject, intro):
         if indicator.status != LeadingIndicator.Status.PENDING:
@@ -138,9 +150,16 @@ if LeadingIndicator is not None:
                     action.due_on,
                     roles=(),
                     users=(action.owner_id,),
+                    last_day=action.due_on,
                 )
             for k, day in weekly_after(action.due_on, window, first_offset=timedelta(days=1)):
-                yield Due("slip_action_overdue", action, f"overdue-{action.due_on}-w{k}", day)
+                yield Due(
+                    "slip_action_overdue",
+                    action,
+                    f"overdue-{action.due_on}-w{k}",
+                    day,
+                    last_day=day + timedelta(days=6),
+                )
 
     def slip_message(reminder, action, overdue):
         if action.done_at:
@@ -285,7 +304,13 @@ if BetSheet is not None:
         )
         for key, (org, quarter, day) in wanted.items():
             if key not in scheduled:
-                yield Due("alignment_unscheduled", org, f"unscheduled-{quarter.label}", day)
+                yield Due(
+                    "alignment_unscheduled",
+                    org,
+                    f"unscheduled-{quarter.label}",
+                    day,
+                    last_day=quarter.starts_on - timedelta(days=1),
+                )
 
     @describer("alignment_unscheduled")
     def describe_alignment_unscheduled(reminder, org):
@@ -328,7 +353,13 @@ if BetSheet is not None:
             for before in (7, 1):
                 day = on - timedelta(days=before)
                 if first <= day <= last:
-                    yield Due("alignment_coming", sheet, f"{before}d-before-{on}", day)
+                    yield Due(
+                        "alignment_coming",
+                        sheet,
+                        f"{before}d-before-{on}",
+                        day,
+                        last_day=on - timedelta(days=1),
+                    )
 
     @describer("alignment_coming")
     def describe_alignment_coming(reminder, sheet):
@@ -369,7 +400,13 @@ if BetSheet is not None:
             repetitions = list(weekly_after(sheet.held_on, window, timedelta(days=1)))
             if repetitions and sheet_open_items(sheet):
                 for k, day in repetitions:
-                    yield Due("alignment_undecided", sheet, f"undecided-{sheet.held_on}-w{k}", day)
+                    yield Due(
+                        "alignment_undecided",
+                        sheet,
+                        f"undecided-{sheet.held_on}-w{k}",
+                        day,
+                        last_day=day + timedelta(days=6),
+                    )
 
     def sheet_open_items(sheet):
         try:

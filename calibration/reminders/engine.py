@@ -83,7 +83,9 @@ def at_nine(day, tz):
 @dataclass
 class Due:
     """A reminder of `kind` about `obj`, due at 09:00 local on `day`, for members with one of
-    `roles` and/or the users with ids in `users`."""
+    `roles` and/or the users with ids in `users`. When everything was down on `day`, it
+    still goes later (within the grace period) unless the organization's today is past
+    `last_day` — e.g. "checkpoint coming" makes no sense once the checkpoint's day came."""
 
     kind: str
     obj: object
@@ -91,6 +93,7 @@ class Due:
     day: date
     roles: tuple = LEADERS
     users: tuple = ()
+    last_day: date | None = None
 
 
 @dataclass
@@ -178,6 +181,8 @@ def materialise(now=None, batch_size=1000):
         org = orgs[organization_id(due.obj)]
         due_at = at_nine(due.day, org.tz)
         if not (window.since < due_at <= now):
+            continue
+        if due.last_day and now.astimezone(org.tz).date() > due.last_day:
             continue
         model = type(due.obj)
         if model not in content_types:
