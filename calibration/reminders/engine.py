@@ -315,21 +315,17 @@ def deliver(pk, token, now=None):
     except NoLongerDue as gone:
         mine_q.update(state=Reminder.CANCELLED, claim_token="", last_error=str(gone)[:500])
         return "cancelled"
+    except Exception as error:  # a bug, not a passing outage: fail visibly, do not loop
+        log.exception("reminder %s could not be built", pk)
+        return give_up(mine_q, reminder.attempts + 1, error)
     try:
         message.send()
     except SMTP_ERRORS as error:
         attempts = reminder.attempts + 1
-        text = f"{type(error).__name__}: {error}"[:500]
+        text = error_text(error)
         if attempts >= max_attempts():
-            mine_q.update(
-                state=Reminder.FAILED,
-                attempts=attempts,
-                last_error=text,
-                claim_token="",
-                failed_at=timezone.now(),
-            )
             log.warning("reminder %s failed after %s attempts: %s", pk, attempts, text)
-            return "failed"
+            return give_up(mine_q, attempts, error)
         countdown = backoff(attempts)
         mine_q.update(
             attempts=attempts,
@@ -347,6 +343,21 @@ def deliver(pk, token, now=None):
         last_error="",
     )
     return "sent"
+
+
+def error_text(error):
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def give_up(mine_q, attempts, error):
+    mine_q.update(
+        state=Reminder.FAILED,
+        attempts=attempts,
+        last_error=error_text(error),
+        claim_token="",
+        failed_at=timezone.now(),
+    )
+    return "failed"
 
 
 def retry_failed(reminder):

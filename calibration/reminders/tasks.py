@@ -17,12 +17,15 @@ def dispatch_reminders():
     return {"materialised": made, "claimed": claimed}
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=None
+)
 def send_reminder(self, pk, token):
     try:
         return engine.deliver(pk, token)
     except engine.RetryLater as later:
-        # Retry with the token this delivery now holds; the row's lease covers the wait.
+        # Retry with the token this delivery now holds; the row's lease covers the wait. The
+        # cap is the row's attempts (REMINDER_MAX_ATTEMPTS), so Celery's own is off.
         raise self.retry(
-            args=(pk, later.token), countdown=later.countdown, exc=later.error, max_retries=None
+            args=(pk, later.token), countdown=later.countdown, exc=later.error
         ) from later

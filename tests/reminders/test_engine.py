@@ -188,3 +188,29 @@ def test_materialising_takes_the_same_queries_whatever_the_number_of_companies()
         return len(ctx)
 
     assert queries(2, 0) == queries(20, 100)
+
+
+def test_beat_runs_the_one_dispatcher_every_few_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-reminders"]
+    assert entry["task"] == "calibration.reminders.tasks.dispatch_reminders"
+    assert entry["schedule"] <= 300
+
+
+def test_only_the_idempotent_send_task_is_acknowledged_late_and_redelivered():
+    from calibration.reminders.tasks import dispatch_reminders, send_reminder
+
+    assert send_reminder.acks_late and send_reminder.reject_on_worker_lost
+    assert send_reminder.max_retries is None  # the row's attempts are the cap
+    assert not dispatch_reminders.acks_late  # beat runs it again in two minutes anyway
+
+
+@pytest.mark.django_db
+def test_a_mail_that_cannot_be_built_fails_visibly_instead_of_looping(claimed, monkeypatch):
+    def broken(reminder, obj):
+        raise KeyError("template variable")
+
+    monkeypatch.setattr("calibration.reminders.mail.describe", broken)
+    pk, token = claimed[0]
+    with time_machine.travel(NINE, tick=False):
+        assert engine.deliver(pk, token) == "failed"
+    assert "KeyError" in Reminder.objects.get(pk=pk).last_error
