@@ -295,15 +295,15 @@ def take(pk, token, now):
 def deliver(pk, token, now=None):
     """Send reminder `pk` if claim `token` is still ours. Returns "sent", "stale",
     "cancelled" or "failed"; raises RetryLater when the SMTP server should be tried again."""
-    from .mail import NoLongerDue, build_message, still_wanted
+    from .mail import NoLongerDue, build_message, still_wanted, with_recipient_state
 
     now = now or timezone.now()
     mine = take(pk, token, now)
     if mine is None:
         return "stale"
-    reminder = Reminder.objects.select_related("organization", "recipient", "content_type").get(
-        pk=pk
-    )
+    reminder = with_recipient_state(
+        Reminder.objects.select_related("organization", "recipient", "content_type")
+    ).get(pk=pk)
     mine_q = Reminder.objects.filter(pk=pk, claim_token=mine)
     obj = reminder.subject_object
     reason = still_wanted(reminder, obj)

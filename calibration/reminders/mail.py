@@ -63,18 +63,29 @@ def unsubscribe_url(organization_id, user_id, kind):
     )
 
 
+def with_recipient_state(queryset):
+    """Annotate whether the recipient is still a member and the kinds they muted, so the
+    send checks both in the query that loads the reminder."""
+    from django.db.models import Exists, JSONField, OuterRef, Subquery
+
+    same = {"organization": OuterRef("organization"), "user": OuterRef("recipient")}
+    return queryset.annotate(
+        recipient_is_member=Exists(Membership.objects.filter(**same)),
+        recipient_muted=Subquery(
+            ReminderPreference.objects.filter(**same).values("muted_kinds")[:1],
+            output_field=JSONField(),
+        ),
+    )
+
+
 def still_wanted(reminder, obj):
-    """Why this reminder should not go after all (or "" if it should)."""
+    """Why this reminder should not go after all (or "" if it should). Uses the annotations
+    of with_recipient_state()."""
     if obj is None:
         return "The record it concerned was deleted."
-    if not Membership.objects.filter(
-        organization_id=reminder.organization_id, user_id=reminder.recipient_id
-    ).exists():
+    if not reminder.recipient_is_member:
         return "The recipient is no longer a member."
-    preference = ReminderPreference.objects.filter(
-        organization_id=reminder.organization_id, user_id=reminder.recipient_id
-    ).first()
-    if preference and not preference.wants(reminder.kind):
+    if reminder.kind in (reminder.recipient_muted or []):
         return "The recipient unsubscribed from this kind."
     return ""
 
