@@ -278,6 +278,13 @@ except ImportError:  # pragma: no cover
 
 if BetSheet is not None:
 
+    def with_agenda(queryset):
+        """Sheets with what their divergence agenda needs, in a fixed number of queries."""
+        from calibration.alignment import models as alignment_models
+
+        prefetch = getattr(alignment_models, "with_everything", None)
+        return prefetch(queryset) if prefetch else queryset
+
     def sheet_path(org_slug, sheet):
         return safe_reverse("alignment:sheet", org_slug, sheet.pk) or safe_reverse(
             "alignment:index", org_slug
@@ -393,9 +400,9 @@ if BetSheet is not None:
     @source
     def alignment_undecided(window):
         first, last = window.day_range
-        sheets = BetSheet.objects.filter(
-            held_on__isnull=False, held_on__lte=last, status=BetSheet.OPEN
-        ).prefetch_related("bets", "links", "calls")
+        sheets = with_agenda(
+            BetSheet.objects.filter(held_on__isnull=False, held_on__lte=last, status=BetSheet.OPEN)
+        )
         for sheet in sheets:
             repetitions = list(weekly_after(sheet.held_on, window, timedelta(days=1)))
             if repetitions and sheet_open_items(sheet):
@@ -458,9 +465,18 @@ if BetSheet is not None:
             if held
             else "no alignment session held yet"
         )
+        overdue = []
+        if held and held.is_open:
+            undecided = len(sheet_open_items(with_agenda(BetSheet.objects.filter(pk=held.pk))[0]))
+            if undecided:
+                overdue.append(
+                    (
+                        f"{undecided} undecided call(s) from the {held.label} session",
+                        sheet_path(org.slug, held),
+                    )
+                )
         current = Quarter.containing(today, org.fiscal_year_start_month)
         sheet = BetSheet.for_quarter(org, current)
-        overdue = []
         if sheet is None or not sheet.held_on:
             scheduled = sheet and sheet.session_at and sheet.session_at >= timezone.now()
             if not scheduled:

@@ -126,3 +126,10 @@ def test_the_home_says_when_no_session_was_held_this_quarter(ceo_client, leaders
     home = ceo_client.get("/o/acme/").text
     assert "no alignment session held yet" in home
     assert "No alignment session this quarter" in home
+
+
+def test_the_home_lists_the_undecided_calls_of_the_last_session(sheet, ceo, ceo_client):
+    held(sheet, ceo, D(2026, 4, 2))
+    home = ceo_client.get("/o/acme/").text
+    assert "last session held 2 Apr 2026 (FY26 Q2)" in home
+    assert "2 undecided call(s) from the FY26 Q2 session" in home
