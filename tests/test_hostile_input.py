@@ -93,34 +93,39 @@ def hostile_submission(data, form):
     return payload
 
 
+def hostile_poster(client, action, form, tried):
+    """A hypothesis test posting hostile submissions to one form."""
+
+    @settings(
+        max_examples=EXAMPLES_PER_FORM,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def post_hostile(data):
+        payload = hostile_submission(data, form)
+        changes_before = Change.objects.count()
+        headers = {"HTTP_HX_REQUEST": "true"} if form["htmx"] else {}
+        response = client.post(action, payload, **headers)
+        body = response.content.decode(errors="replace")
+        assert response.status_code < 500, (action, payload)
+        assert SCRIPT not in body, f"{action} echoed a script unescaped"
+        refused = response.status_code in (400, 409, 422) or (
+            response.status_code == 200 and ("field--error" in body or "form-errors" in body)
+        )
+        if refused:
+            assert Change.objects.count() == changes_before, f"{action} refused input yet saved"
+        tried[action] = tried.get(action, 0) + 1
+
+    return post_hostile
+
+
 def fuzz(client, forms):
     """Post hostile submissions to each form; returns how many were tried per form."""
     tried = {}
     for _name, action, form in forms:
-
-        @settings(
-            max_examples=EXAMPLES_PER_FORM,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(data=st.data())
-        def post_hostile(data):
-            payload = hostile_submission(data, form)
-            changes_before = Change.objects.count()
-            headers = {"HTTP_HX_REQUEST": "true"} if form["htmx"] else {}
-            response = client.post(action, payload, **headers)
-            body = response.content.decode(errors="replace")
-            assert response.status_code < 500, (action, payload)
-            assert SCRIPT not in body, f"{action} echoed a script unescaped"
-            refused = response.status_code in (400, 409, 422) or (
-                response.status_code == 200 and ("field--error" in body or "form-errors" in body)
-            )
-            if refused:
-                assert Change.objects.count() == changes_before, f"{action} refused input yet saved"
-            tried[action] = tried.get(action, 0) + 1
-
-        post_hostile()
+        hostile_poster(client, action, form, tried)()
     print(f"\nhostile input: {sum(tried.values())} submissions to {len(tried)} forms")
     for action, count in sorted(tried.items()):
         print(f"  {count:4d}  {action}")

@@ -67,13 +67,13 @@ def test_every_organization_url_is_reachable_by_a_leader(matrix):
 
 
 def test_ceo_and_cto_may_open_every_page(matrix):
-    for _, route, url, ceo_get, cto_get, _ in matrix:
+    for _, _route, url, ceo_get, cto_get, _ in matrix:
         assert ceo_get in (200, 302, 405), (url, ceo_get)
         assert cto_get == ceo_get, (url, cto_get)
 
 
 def test_observers_read_what_leaders_read_except_leader_only_pages(matrix):
-    for pattern, route, url, ceo_get, _, observer_get in matrix:
+    for pattern, _route, url, ceo_get, _, observer_get in matrix:
         leader_only = getattr(pattern.callback, "leaders_only", False)
         if ceo_get == 405:  # a POST-only action: refusing the observer first is right too
             assert observer_get in (403, 405), (url, observer_get)
