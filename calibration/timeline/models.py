@@ -748,6 +748,14 @@ class LeadingIndicator(SharedRecord):
         """ "pending", "overdue", "met" or "missed"."""
         return "overdue" if self.is_overdue(today, initiative) else self.status
 
+    @classmethod
+    def create_shared(cls, *, by, note="", **fields):
+        with transaction.atomic():
+            record = super().create_shared(by=by, note=note, **fields)
+            if record.status == cls.Status.MISSED:
+                record.initiative.check_slip_triggers(by=by, indicator=record)
+        return record
+
     def save_shared(self, *, by, expected_version, note=""):
         with transaction.atomic():
             before = type(self)._base_manager.filter(pk=self.pk).values("status").first()
