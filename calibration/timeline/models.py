@@ -127,7 +127,8 @@ class Initiative(SharedRecord):
     summary = models.TextField(blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.PROTECT,
+        models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name="owner (engineering)",
         help_text="Who owns the estimate on the CTO's side.",
@@ -782,7 +783,11 @@ class SlipPlanStep(SharedRecord):
 
     initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="slip_plan")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="who tells"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="who tells",
     )
     audience = models.CharField("tells whom", max_length=10, choices=Whom.choices)
     audience_name = models.CharField(
@@ -856,7 +861,9 @@ class SlipAction(SharedRecord):
     step = models.ForeignKey(
         SlipPlanStep, models.SET_NULL, null=True, blank=True, related_name="actions"
     )
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
     audience = models.CharField("tells whom", max_length=100)
     message = models.TextField("what")
     due_on = models.DateField("by")
