@@ -37,6 +37,13 @@ def populate(org):
         contingency_plan="Ship seat billing with a usage report first; switch invoices one "
         "cohort at a time.",
     )
+    billing.expected_date = weeks(14)
+    billing.expected_risks += " Finance asked for a second pricing tier."
+    billing.save_shared(
+        by=cto,
+        expected_version=billing.version,
+        note="Finance asked for a second pricing tier: one more week of rules and tests.",
+    )
     billing.commitment_date = weeks(5)
     billing.commitment_audience = Initiative.Audience.BOARD
     billing.save_shared(
