@@ -18,7 +18,9 @@ Public model API (used by the board-prep view and reminders — keep it stable, 
 * ``SlipPlanStep`` — the agreed rows (who tells whom what, N days after detection).
 * ``SlipEvent`` — one detection of a slip (an indicator missed, or tracking past the
   commitment) and ``SlipAction`` — the dated actions it created:
-  ``SlipAction.objects.for_org(org).open()``, ``.due_by(date)``, ``is_overdue(today)``.
+  ``SlipAction.objects.for_org(org).open()``, ``.due_by(date)``, ``.with_initiative()``,
+  ``.for_home(org)``; per action ``is_overdue(today)``, ``mark_done(by=, expected_version=)``.
+* ``organization_calibration(org)`` and ``calibration_figures(initiatives)``.
 """
 
 import datetime
@@ -685,6 +687,13 @@ class LeadingIndicatorQuerySet(SharedRecordQuerySet):
         """Pending checkpoints due on or before `day` (annotated with due_date)."""
         return self.with_due_date().pending().filter(due_date__lte=day)
 
+    def due_between(self, first, last):
+        """Pending checkpoints due from `first` to `last` inclusive (annotated with due_date)."""
+        return self.with_due_date().pending().filter(due_date__gte=first, due_date__lte=last)
+
+    def with_initiative(self):
+        return self.select_related("initiative", "initiative__owner")
+
     def of_active_initiatives(self):
         return self.filter(initiative__status=Initiative.Status.ACTIVE)
 
@@ -859,6 +868,9 @@ class SlipActionQuerySet(SharedRecordQuerySet):
 
     def due_by(self, day):
         return self.open().filter(due_on__lte=day)
+
+    def with_initiative(self):
+        return self.select_related("owner", "initiative", "event")
 
     def for_home(self, org):
         return (
