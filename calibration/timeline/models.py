@@ -7,7 +7,7 @@ Public model API (used by the board-prep view and reminders — keep it stable, 
   everything prefetched), ``.for_list(org)``; per initiative: ``timeline_date(name)``,
   ``plan_date()``, ``contingency_date()``, ``gap_sentence()``, ``gap_weeks()``,
   ``forecast()``, ``probability_by(date)``, ``probability_of_meeting_commitment()``,
-  ``tracking_timeline()``, ``tracking_date()``, ``tracking_changed_on()``,
+  ``tracking_timeline()``, ``tracking_date()``, ``tracking_changed_on()``, ``board_summary(today)``,
   ``is_tracking_past_commitment()``, ``acknowledgements()``, ``is_acknowledged()``,
   ``last_estimate_change()``, ``delays_weeks()``, ``indicator_counts(today)``,
   ``next_checkpoint(today)``, ``landed()``, ``open_slip_actions()``.
@@ -584,6 +584,28 @@ class Initiative(SharedRecord):
             )
         return event
 
+    def board_summary(self, today):
+        """One dict with what the board-prep view shows for this initiative (no extra
+        queries when it comes from ``Initiative.objects.for_board(org)``)."""
+        return {
+            "initiative": self,
+            "best": self.best_date,
+            "expected": self.expected_date,
+            "worst": self.worst_date,
+            "commitment": self.commitment_date,
+            "audience": self.get_commitment_audience_display(),
+            "probability": self.probability_of_meeting_commitment(),
+            "gap_weeks": self.gap_weeks(),
+            "gap_sentence": self.gap_sentence(),
+            "last_estimate_change": self.last_estimate_change(),
+            "acknowledgements": self.acknowledgements(),
+            "acknowledged": self.is_acknowledged(),
+            "checkpoints": self.indicator_counts(today),
+            "tracking": self.tracking_timeline(),
+            "tracking_past_commitment": self.is_tracking_past_commitment(),
+            "open_slip_actions": self.open_slip_actions(),
+        }
+
     def open_slip_actions(self):
         return [a for a in self.slip_actions.all() if not a.done_at]
 
@@ -716,7 +738,10 @@ class LeadingIndicator(SharedRecord):
     )
     due_on = models.DateField("by (date)", null=True, blank=True)
     due_week = models.PositiveSmallIntegerField(
-        "or by week N from the start", null=True, blank=True
+        "or by week N from the start",
+        null=True,
+        blank=True,
+        help_text="Due N weeks after the start date; moves with the start date.",
     )
     if_missed = models.CharField("if missed", max_length=10, choices=IF_MISSED, default=WORST)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)

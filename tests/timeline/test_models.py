@@ -321,3 +321,20 @@ def test_gap_sentence_when_the_commitment_is_the_best_case(make_initiative):
 def test_gap_sentence_without_commitment(initiative):
     assert initiative.gap_sentence() == "No date has been communicated outside yet."
     assert initiative.gap_weeks() is None and initiative.probability_of_meeting_commitment() is None
+
+
+def test_board_summary_needs_no_extra_queries(
+    org, make_initiative, make_indicator, django_assert_num_queries
+):
+    for k in range(3):
+        i = make_initiative(
+            title=f"B{k}",
+            status="active",
+            commitment_date=D(2027, 4, 1),
+            commitment_audience="board",
+        )
+        make_indicator(i)
+    with django_assert_num_queries(4):
+        rows = [i.board_summary(D(2027, 3, 1)) for i in Initiative.objects.for_board(org)]
+    assert rows[0]["gap_weeks"] == pytest.approx(4.6)
+    assert rows[0]["checkpoints"]["overdue"] == 1 and rows[0]["tracking"] == "expected"
