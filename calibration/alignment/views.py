@@ -259,10 +259,9 @@ def add_bet(request, org, pk):
     )
     if _save(form, by=request.user, organization=org):
         bet = form.instance
-        notice = f"Added “{bet}” to the {bet.side_label} column."
         if _fragment(request):
-            return render_board(request, sheet, done=[f"add-{side}"], new_bet=bet, notice=notice)
-        messages.success(request, notice)
+            return render_board(request, sheet, done=[f"add-{side}"], new_bet=bet)
+        messages.success(request, f"Added “{bet}” to the {bet.side_label} column.")
         return redirect("alignment:sheet", org.slug, sheet.pk)
     if _fragment(request):
         return render(request, PAGE + "#add-form", _add_form_context(request, sheet, side, form))
