@@ -317,37 +317,29 @@ def move_bet(request, org, pk):
 
 @require_POST
 def delete_bet(request, org, pk):
+    """Remove a bet (or, for a bet carried forward, drop it: only its own leader does)."""
     bet = _bet(org, pk)
     dropping = bet.carry_status == Bet.PENDING
-    note = (
-        f"Dropped when carried forward into {bet.sheet.label}"
-        if dropping
-        else "Removed from the sheet"
-    )
+    if dropping and not _owns(request, bet):
+        return after_change(request, bet.sheet, notice=_not_yours(bet))
     try:
-        bet.delete_shared(
-            by=request.user, expected_version=_int(request.POST.get("version")), note=note
-        )
+        bet.remove(by=request.user, expected_version=_int(request.POST.get("version")))
     except EditConflict:
         notice = f"“{bet}” changed since you looked at it; it was not removed. Look again."
     except ValidationError:
         return _closed(request, bet.sheet)
     else:
         notice = f"{'Dropped' if dropping else 'Removed'} “{bet}” (kept in the history)."
-    Bet.renumber(bet.sheet)
     return after_change(request, bet.sheet, done=[bet.dom_id], notice=notice)
 
 
 @require_POST
 def keep_bet(request, org, pk):
     bet = _bet(org, pk)
-    bet.carry_status = Bet.KEPT
+    if not _owns(request, bet):
+        return after_change(request, bet.sheet, notice=_not_yours(bet))
     try:
-        bet.save_shared(
-            by=request.user,
-            expected_version=_int(request.POST.get("version")),
-            note=f"Kept for {bet.sheet.label}",
-        )
+        bet.keep(by=request.user, expected_version=_int(request.POST.get("version")))
     except EditConflict:
         notice = f"“{bet}” changed since you looked at it. Look again before keeping it."
     except ValidationError:
@@ -355,6 +347,15 @@ def keep_bet(request, org, pk):
     else:
         notice = f"Kept “{bet}” for {bet.sheet.label}."
     return after_change(request, bet.sheet, notice=notice)
+
+
+def _owns(request, bet):
+    """Each leader keeps or drops the bets of their own column."""
+    return request.membership.role == bet.side
+
+
+def _not_yours(bet):
+    return f"Only the {bet.side_label} keeps or drops “{bet}”: it is in their column."
 
 
 def _int(value):
