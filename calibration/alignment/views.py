@@ -11,7 +11,7 @@ Without JavaScript every control is a plain link or form and the page is rendere
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 
 from calibration.editing import save_or_explain
 from calibration.models import EditConflict
-from calibration.tenancy import get_for_org
+from calibration.tenancy import get_for_org, leaders_only
 
 from .drift import drift_report
 from .forms import BetForm, CallForm, ReopenForm, SessionForm
@@ -279,6 +279,7 @@ def bet(request, org, pk):
     bet = _bet(org, pk)
     sheet = bet.sheet
     if request.method == "POST" or "edit" in request.GET:
+        _writers_only(request)
         if sheet.is_closed:
             return _closed(request, sheet)
         form = BetForm(request.POST or None, instance=bet)
@@ -291,6 +292,12 @@ def bet(request, org, pk):
     if _fragment(request):
         return render_board(request, sheet, done=[bet.dom_id])
     return redirect("alignment:sheet", org.slug, sheet.pk)
+
+
+def _writers_only(request):
+    """Edit forms are for the CEO and the CTO; observers read (their POSTs never get here)."""
+    if not request.membership.can_write:
+        raise PermissionDenied("Observers read the sheet; only the CEO and the CTO change it.")
 
 
 def _closed(request, sheet):
@@ -365,6 +372,7 @@ def _int(value):
         return -1
 
 
+@leaders_only
 def bet_links(request, org, pk):
     """Which bets on the other side this bet is linked to (GET: the form; POST: save)."""
     _activate(org)
@@ -419,6 +427,8 @@ def call(request, org, pk):
     _activate(org)
     bet = _bet(org, pk)
     sheet = bet.sheet
+    if "edit" in request.GET:
+        _writers_only(request)
     if sheet.is_closed and (request.method == "POST" or "edit" in request.GET):
         return _closed(request, sheet)
     existing = bet.call()
@@ -445,6 +455,8 @@ def call(request, org, pk):
 def session(request, org, pk):
     _activate(org)
     sheet = _sheet(org, pk)
+    if "edit" in request.GET:
+        _writers_only(request)
     if sheet.is_closed and (request.method == "POST" or "edit" in request.GET):
         return _closed(request, sheet)
     form = SessionForm(request.POST or None, instance=sheet)
