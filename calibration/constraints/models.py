@@ -359,18 +359,6 @@ class Constraint(SharedRecord):
     def revisit_due(self, today):
         return self.decision == Decision.REVISIT and self.revisit_on and self.revisit_on <= today
 
-    def status(self, today):
-        """(key, label) for a badge: open, decided, declined, revisit-due, revisit."""
-        if self.decision == Decision.CHOSEN:
-            return "decided", "Decided"
-        if self.decision == Decision.DECLINED:
-            return "declined", "Declined"
-        if self.decision == Decision.REVISIT:
-            if self.revisit_due(today):
-                return "revisit-due", "Revisit due"
-            return "revisit", f"Revisit on {self.revisit_on.isoformat()}"
-        return "open", "Open"
-
     def awaiting_agreement(self):
         return bool(self.decision) and self.agreed_by_id is None
 

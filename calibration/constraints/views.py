@@ -111,7 +111,6 @@ def detail_context(request, org, constraint, *, editing="", form=None, saved="")
         "constraint": constraint,
         "paths": paths,
         "gap": constraint.gap(),
-        "status": constraint.status(today),
         "today": today,
         "editing": editing,
         "form": form,
