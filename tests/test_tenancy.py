@@ -15,7 +15,6 @@ from tests.urlwalk import build, org_patterns
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def acme():
     call_command("demo", verbosity=0)
