@@ -113,7 +113,7 @@ def build_message(reminder, obj):
     host = urlsplit(settings.SITE_URL).hostname or "calibrate"
     message = EmailMultiAlternatives(
         subject=f"[{org.name}] {described.subject}",
-        body=render_to_string("reminders/email/reminder.txt", context),
+        body=render_to_string("reminders/emails/reminder.txt", context),
         to=[reminder.recipient.email],
         headers={
             "Message-ID": f"<reminder-{reminder.pk}@{host}>",
@@ -123,6 +123,6 @@ def build_message(reminder, obj):
         },
     )
     message.attach_alternative(
-        render_to_string("reminders/email/reminder.html", context), "text/html"
+        render_to_string("reminders/emails/reminder.html", context), "text/html"
     )
     return message
