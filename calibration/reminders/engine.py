@@ -253,8 +253,9 @@ def claim(now=None, limit=500, queue=None):
 def queue_sends(claimed):
     from .tasks import send_reminder
 
+    options = {"queue": conf("REMINDER_QUEUE", None)} if conf("REMINDER_QUEUE", None) else {}
     for pk, token in claimed:
-        send_reminder.delay(pk, token)
+        send_reminder.apply_async((pk, token), **options)
 
 
 def dispatch(now=None, batch=500, max_batches=100, queue=None):

@@ -45,11 +45,28 @@ def close_db(**kwargs):
     connections.close_all()  # in the worker thread, after each task: no lingering sessions
 
 
+# A queue of this test run's own: test runs sharing the Redis database (other apps' tests,
+# other checkouts) neither consume nor purge these messages, nor these tests theirs.
+QUEUE = f"reminders-test-{os.getpid()}"
+
+
+def purge():
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(QUEUE)
+
+
 @pytest.fixture
-def broker():
-    app.control.purge()
+def broker(settings):
+    settings.REMINDER_QUEUE = QUEUE
+    purge()
     yield app
-    app.control.purge()
+    purge()
+
+
+def thread_worker():
+    return start_worker(
+        app, pool="solo", perform_ping_check=False, loglevel="WARNING", queues=[QUEUE]
+    )
 
 
 @pytest.fixture
@@ -57,7 +74,7 @@ def worker(broker, smtp):
     """A real Celery worker (solo pool) in a thread, consuming from Redis."""
     task_postrun.connect(close_db, weak=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING") as w:
+        with thread_worker() as w:
             yield w
     finally:
         task_postrun.disconnect(close_db)
@@ -108,8 +125,8 @@ def test_the_same_task_delivered_twice_sends_once(worker, smtp):
 
     def queue_twice(claimed):
         for pk, token in claimed:
-            send_reminder.delay(pk, token)
-            send_reminder.delay(pk, token)
+            send_reminder.apply_async((pk, token), queue=QUEUE)
+            send_reminder.apply_async((pk, token), queue=QUEUE)
 
     engine.dispatch(queue=queue_twice)
     received = settle(smtp.sink, 2, extra=2.0)
@@ -185,6 +202,7 @@ def worker_process(smtp):
     }
     command = [sys.executable, "-m", "celery", "-A", "calibration", "worker", "--pool=solo"]
     command += ["--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"]
+    command += ["-Q", QUEUE]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
@@ -209,7 +227,7 @@ def test_a_worker_killed_before_a_send_loses_nothing(broker, smtp):
     assert Reminder.objects.filter(state="claimed").count() == 2
     task_postrun.connect(close_db, weak=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        with thread_worker():
             smtp.sink.wait_for(1)  # the reminder still queued goes now
             engine.dispatch(now=timezone.now() + engine.lease() + timedelta(seconds=1))
             received = settle(smtp.sink, 2, extra=1.5)
