@@ -45,12 +45,16 @@ def test_anonymous_visitors_are_sent_to_log_in(client, acme, record_ids):
 def test_a_member_of_another_company_gets_404_for_its_urls_and_objects(client, acme, record_ids):
     stranger_org = OrganizationFactory(slug="globex")
     client.force_login(member(stranger_org, Role.CEO))
+    # The stranger's own membership is theirs to reach: skip an acme id that happens to equal it.
+    own_ids = set(stranger_org.memberships.values_list("pk", flat=True))
     for route, _, conv in org_patterns():
         own_url = build(route, conv, acme.slug, record_ids[0])
         for method in (client.get, client.post):
             assert method(own_url).status_code == 404, own_url
         if urlwalk.takes_object(conv):
             for object_id in record_ids:
+                if "members" in route and object_id in own_ids:
+                    continue
                 url = build(route, conv, stranger_org.slug, object_id)
                 for method in (client.get, client.post):
                     assert method(url).status_code in (404, 405), (
