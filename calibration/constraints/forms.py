@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 
+from calibration.alignment.models import Bet
 from calibration.editing import SharedRecordForm
+from calibration.timeline.models import Initiative
 
 from .models import Constraint, Decision, Direction, Path
 
@@ -44,9 +46,10 @@ class ConstraintSectionForm(SharedRecordForm):
     "today"; an error the model raises about a field this form does not show is shown
     at the top of the form instead of failing."""
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.org = org or getattr(self.instance, "organization", None)
 
     def add_error(self, field, error):
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
@@ -86,6 +89,8 @@ class FactsForm(ConstraintSectionForm):
             "needed_by",
             "demand_kind",
             "demand",
+            "initiative",
+            "bet",
             "demand_links",
         ]
         widgets = {
@@ -98,6 +103,14 @@ class FactsForm(ConstraintSectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["direction"].choices = Direction.choices
+        # Only this company's initiatives and bets can be linked.
+        initiative, bet = self.fields["initiative"], self.fields["bet"]
+        initiative.queryset = Initiative.objects.for_org(self.org).order_by("title")
+        initiative.empty_label = "— none —"
+        bet.queryset = Bet.objects.for_org(self.org).select_related("sheet")
+        bet.queryset = bet.queryset.order_by("-sheet__starts_on", "side", "position")
+        bet.label_from_instance = lambda b: f"{b.title} ({b.side_label}, {b.sheet.label})"
+        bet.empty_label = "— none —"
 
     def clean_unit(self):
         return self.cleaned_data["unit"].strip()

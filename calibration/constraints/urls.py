@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/paths/", views.path_add, name="path_add"),
     path("<int:pk>/paths/<int:path_pk>/", views.path_edit, name="path_edit"),
     path("<int:pk>/paths/<int:path_pk>/delete/", views.path_delete, name="path_delete"),
+    path("paths/<int:path_pk>/initiative/", views.path_to_initiative, name="path_to_initiative"),
 ]
