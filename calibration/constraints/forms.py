@@ -171,9 +171,32 @@ class TradeoffForm(ConstraintSectionForm):
 
 
 class NewConstraintForm(FactsForm):
+    GROUPS = [
+        (
+            "The capability, in numbers",
+            "",
+            ["capability", "metric", "unit", "direction", "current_value", "required_value"],
+        ),
+        (
+            "What demands it, and by when",
+            "",
+            ["needed_by", "demand_kind", "demand", "initiative", "bet", "demand_links"],
+        ),
+        (
+            "What we give up to make it possible",
+            "The trade-off, stated plainly. A path cannot be chosen until at least one of "
+            "these is written.",
+            TradeoffForm.Meta.fields,
+        ),
+    ]
+
     class Meta(FactsForm.Meta):
         fields = FactsForm.Meta.fields + TradeoffForm.Meta.fields
         widgets = {**FactsForm.Meta.widgets, **TradeoffForm.Meta.widgets}
+
+    def groups(self):
+        """(legend, help, bound fields) for each fieldset of the page."""
+        return [(legend, help, [self[n] for n in names]) for legend, help, names in self.GROUPS]
 
 
 class PathChoiceMixin:
