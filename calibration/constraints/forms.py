@@ -41,6 +41,14 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+def focus_first_field(form):
+    """An edit form swapped into the page takes the keyboard focus on its first field."""
+    for field in form.fields.values():
+        if not field.widget.is_hidden:
+            field.widget.attrs.setdefault("autofocus", True)
+            return
+
+
 class ConstraintSectionForm(SharedRecordForm):
     """Base of the forms that edit one section of a constraint. Knows the company's
     "today"; an error the model raises about a field this form does not show is shown
@@ -50,6 +58,7 @@ class ConstraintSectionForm(SharedRecordForm):
         super().__init__(*args, **kwargs)
         self.today = today
         self.org = org or getattr(self.instance, "organization", None)
+        focus_first_field(self)
 
     def add_error(self, field, error):
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
@@ -325,3 +334,4 @@ class PathForm(SharedRecordForm):
             self.instance.constraint = constraint
             self.instance.organization = constraint.organization
         self.fields["cost_money"].help_text = "Money, people-months, or both."
+        focus_first_field(self)

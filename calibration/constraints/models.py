@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -392,6 +392,16 @@ class Constraint(SharedRecord):
             self.chosen_path = None
         if self.decision != Decision.REVISIT:
             self.revisit_on = None
+
+    def delete_with_paths(self, *, by, expected_version):
+        """Delete the constraint and each of its paths, every deletion in the history; all or
+        nothing (a stale version raises EditConflict and deletes nothing)."""
+        with transaction.atomic():
+            for path in self.paths.all():
+                path.delete_shared(
+                    by=by, expected_version=path.version, note="deleted with its constraint"
+                )
+            self.delete_shared(by=by, expected_version=expected_version)
 
     def may_agree(self, user):
         return bool(self.decision) and self.agreed_by_id is None and self.decided_by_id != user.pk

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -275,6 +276,26 @@ def path_delete(request, org, pk, path_pk):
     else:
         message = f"{path} removed (kept in the history)."
     return after_save(request, org, constraint, message)
+
+
+@leaders_only
+def constraint_delete(request, org, pk):
+    """Asks first. The constraint and its paths leave the pages; their last state stays in
+    the history."""
+    constraint = load_constraint(org, pk)
+    detail = reverse("constraints:detail", args=[org.slug, constraint.pk])
+    if request.method != "POST":
+        context = {"record": constraint, "cancel_url": detail}
+        return render(request, "calibration/confirm_delete.html", context)
+    try:
+        constraint.delete_with_paths(
+            by=request.user, expected_version=int(request.POST.get("version", -1))
+        )
+    except (EditConflict, ValueError):
+        messages.error(request, f"“{constraint}” changed since you opened it; it was not deleted.")
+        return redirect(detail)
+    messages.success(request, f"Constraint “{constraint}” deleted (kept in the history).")
+    return redirect("constraints:list", org.slug)
 
 
 @leaders_only

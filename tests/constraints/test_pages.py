@@ -525,3 +525,29 @@ def test_without_javascript_an_edit_opens_in_the_full_page_and_saves_back(
     body = response.content.decode()
     assert "The constraint is saved." in body
     assert "60,000 events/s today; 200,000 needed by 2027-06-01: 3.3×, +140,000" in body
+
+
+def test_deleting_asks_first_then_removes_the_constraint_and_its_paths_into_history(
+    cto_client, org, constraint, cto
+):
+    from calibration.models import Change
+
+    path = make_path(constraint, cto)
+    url = reverse("constraints:delete", args=[org.slug, constraint.pk])
+    assert "Delete “Event pipeline throughput”?" in page(cto_client, url)
+
+    response = cto_client.post(url, {"version": constraint.version}, follow=True)
+
+    assert "Constraint “Event pipeline throughput” deleted" in response.content.decode()
+    assert not Constraint.objects.exists()
+    deleted = Change.objects.filter(action="deleted")
+    assert {c.object_id for c in deleted} == {constraint.pk, path.pk}
+
+
+def test_a_stale_delete_deletes_nothing(cto_client, org, constraint, cto):
+    make_path(constraint, cto)
+    url = reverse("constraints:delete", args=[org.slug, constraint.pk])
+
+    cto_client.post(url, {"version": constraint.version - 1 or 99})
+
+    assert Constraint.objects.count() == 1 and constraint.paths.count() == 1
