@@ -69,11 +69,22 @@ def run():
     # A plain `kill` behaves like Ctrl-C: unwind through `finally` and stop both children.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     say("starting Celery worker with embedded beat")
-    celery = [BIN / "celery", "-A", "calibration", "worker", "-B", "--pool=solo", "--loglevel=INFO"]
+    var = Path(env.get("CALIBRATE_VAR_DIR", ROOT / "var"))
+    schedule = var / "celerybeat-schedule"
+    celery = [
+        BIN / "celery",
+        "-A",
+        "calibration",
+        "worker",
+        "-B",
+        "-s",
+        schedule,
+        "--pool=solo",
+        "--loglevel=INFO",
+    ]
     worker = subprocess.Popen(celery, cwd=ROOT, env=env)
     server = None
     try:
-        var = Path(env.get("CALIBRATE_VAR_DIR", ROOT / "var"))
         mail = f"SMTP {env['EMAIL_HOST']}" if env.get("EMAIL_HOST") else var / "mail"
         say(f"mail is written to {mail}")
         say("open http://127.0.0.1:8000/  (Ctrl-C stops the server and the worker)")

@@ -110,6 +110,11 @@ class Organization(models.Model):
     def leaders(self):
         return [m.user for m in self.memberships.select_related("user") if m.is_leader]
 
+    def missing_leader_role(self):
+        """The leader role nobody holds yet ("ceo" or "cto"), or None when both are filled."""
+        taken = set(self.memberships.filter(role__in=LEADER_ROLES).values_list("role", flat=True))
+        return next((role for role in LEADER_ROLES if role not in taken), None)
+
     def member_with_role(self, role):
         m = self.memberships.select_related("user").filter(role=role).first()
         return m.user if m else None

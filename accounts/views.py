@@ -87,7 +87,11 @@ def org_settings(request, org):
 def settings_context(org, **overrides):
     context = {
         "form": OrganizationForm(instance=org, prefix="org"),
-        "invite_form": InvitationForm(organization=org, prefix="invite"),
+        "invite_form": InvitationForm(
+            organization=org,
+            prefix="invite",
+            initial={"role": org.missing_leader_role() or "observer"},
+        ),
         "members": org.memberships.select_related("user").order_by("role", "user__name"),
         "invitations": org.invitations.filter(accepted_at=None).select_related("invited_by")[:50],
     }

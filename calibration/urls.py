@@ -7,6 +7,7 @@ from . import views
 org_patterns = [
     path("", views.home, name="home"),
     path("history/", views.history, name="history"),
+    path("export/", views.export_data, name="export"),
     path("planning/", views.planning_cycles, name="planning_cycles"),
     path("planning/<int:pk>/", views.planning_cycle, name="planning_cycle"),
     path("planning/<int:pk>/delete/", views.delete_planning_cycle, name="delete_planning_cycle"),

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from . import export
 from .editing import save_or_explain
 from .forms import PlanningCycleForm
 from .home import conversation_sections
 from .models import Change, EditConflict, PlanningCycle
-from .tenancy import get_for_org
+from .tenancy import get_for_org, leaders_only
 
 
 def landing(request):
@@ -66,3 +68,19 @@ def delete_planning_cycle(request, org, pk):
     else:
         messages.success(request, f"Planning cycle “{cycle}” deleted (kept in the history).")
     return redirect("planning_cycles", org.slug)
+
+
+@leaders_only
+def export_data(request, org):
+    """All of the organization's data, for safekeeping or to move elsewhere."""
+    kind = request.GET.get("download")
+    stamp = org.today().isoformat()
+    if kind == "json":
+        response = HttpResponse(export.export_json(org), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{org.slug}-{stamp}.json"'
+        return response
+    if kind == "csv":
+        response = HttpResponse(export.export_csv_zip(org), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{org.slug}-{stamp}-csv.zip"'
+        return response
+    return render(request, "calibration/export.html")
