@@ -127,7 +127,8 @@ class Initiative(SharedRecord):
     summary = models.TextField(blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.PROTECT,
+        models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name="owner (engineering)",
         help_text="Who owns the estimate on the CTO's side.",
@@ -397,10 +398,14 @@ class Initiative(SharedRecord):
                 self._set_baseline()
             if self.status != self.Status.DELIVERED and before.status == self.Status.DELIVERED:
                 self.delivered_on = None
+            # Was tracking already past the (new) commitment with the old dates? Then moving
+            # the commitment alone is a deliberate choice with an acknowledged gap, not a slip.
+            before.commitment_date = self.commitment_date
+            was_past = before.is_tracking_past_commitment()
             super().save_shared(by=by, expected_version=expected_version, note=note)
             self._record_revisions(changes, by, note)
             if changes:
-                self.check_slip_triggers(by=by)
+                self.check_slip_triggers(by=by, was_past=was_past)
         return self
 
     def _set_baseline(self):
@@ -524,9 +529,12 @@ class Initiative(SharedRecord):
 
     # --- slip plan ----------------------------------------------------------------------
 
-    def check_slip_triggers(self, *, by, indicator=None):
-        """Trigger the slip plan if an indicator was just missed or the tracking timeline now
-        lies past the commitment, unless that very detection was already handled. Returns the
+    def check_slip_triggers(self, *, by, indicator=None, was_past=True):
+        """Trigger the slip plan when `indicator` was just missed, or when the tracking
+        timeline has moved past the commitment (it is past it now and `was_past` is False:
+        it was not before the change). A detection already handled (the same indicator, or
+        the same tracking timeline against the same commitment date) does not trigger twice.
+        Each row of the slip plan becomes a SlipAction due N days after today. Returns the
         SlipEvent created, or None."""
         causes, key_indicator, key_past = [], None, ""
         self_fresh = Initiative.objects.with_everything().get(pk=self.pk)
@@ -538,7 +546,7 @@ class Initiative(SharedRecord):
         ):
             key_indicator = indicator
             causes.append(f"Leading indicator missed: “{indicator.description}”.")
-        if self_fresh.is_tracking_past_commitment():
+        if self_fresh.is_tracking_past_commitment() and not was_past:
             key = f"{self_fresh.tracking_timeline()}:{self_fresh.commitment_date.isoformat()}"
             if not any(e.past_commitment_key == key for e in existing):
                 key_past = key
@@ -748,12 +756,30 @@ class LeadingIndicator(SharedRecord):
         """ "pending", "overdue", "met" or "missed"."""
         return "overdue" if self.is_overdue(today, initiative) else self.status
 
+    @staticmethod
+    def _initiative_was_past(initiative_id):
+        initiative = Initiative.objects.filter(pk=initiative_id).first()
+        return bool(initiative and initiative.is_tracking_past_commitment())
+
+    @classmethod
+    def create_shared(cls, *, by, note="", **fields):
+        with transaction.atomic():
+            initiative = fields.get("initiative")
+            was_past = cls._initiative_was_past(initiative.pk if initiative else None)
+            record = super().create_shared(by=by, note=note, **fields)
+            if record.status != cls.Status.PENDING:
+                record.initiative.check_slip_triggers(by=by, indicator=record, was_past=was_past)
+        return record
+
     def save_shared(self, *, by, expected_version, note=""):
+        """Save; marking it missed (or any change that moves the tracking timeline past the
+        commitment) triggers the slip plan."""
         with transaction.atomic():
             before = type(self)._base_manager.filter(pk=self.pk).values("status").first()
+            was_past = self._initiative_was_past(self.initiative_id)
             super().save_shared(by=by, expected_version=expected_version, note=note)
             if before and before["status"] != self.status:
-                self.initiative.check_slip_triggers(by=by, indicator=self)
+                self.initiative.check_slip_triggers(by=by, indicator=self, was_past=was_past)
         return self
 
 
@@ -774,7 +800,11 @@ class SlipPlanStep(SharedRecord):
 
     initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="slip_plan")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="who tells"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="who tells",
     )
     audience = models.CharField("tells whom", max_length=10, choices=Whom.choices)
     audience_name = models.CharField(
@@ -848,7 +878,9 @@ class SlipAction(SharedRecord):
     step = models.ForeignKey(
         SlipPlanStep, models.SET_NULL, null=True, blank=True, related_name="actions"
     )
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
     audience = models.CharField("tells whom", max_length=100)
     message = models.TextField("what")
     due_on = models.DateField("by")
