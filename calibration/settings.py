@@ -99,9 +99,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several threads (runserver, the live server in tests) share the file.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Several threads (runserver, the live server in tests) share the file: wait for the
+    # write lock instead of failing, and take it at BEGIN so two writers cannot deadlock.
+    # Tests use a file too, since an in-memory database shared between threads fails at once
+    # ("table is locked") where a file waits.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

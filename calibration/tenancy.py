@@ -61,6 +61,7 @@ def leaders_only(view):
             raise PermissionDenied("Only the CEO and the CTO can do this.")
         return view(request, *args, **kwargs)
 
+    wrapper.leaders_only = True
     return wrapper
 
 

@@ -1,0 +1,170 @@
+"""Every form and HTMX endpoint a leader can reach gets random and hostile input.
+
+Found by walking the pages (and the fragments they load), so new forms are covered without
+editing this file. Whatever is posted: never a 500, never our script echoed unescaped, and a
+refused submission changes nothing that was saved."""
+
+import os
+from urllib.parse import urljoin
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Invitation, Organization, User
+from calibration.models import Change
+from tests import urlwalk
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES_PER_FORM = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+SCRIPT = "<script>alert('calibrate')</script>"
+# Forms whose job is to end the session or that change the fuzzing account itself.
+SKIP_ACTIONS = ("/accounts/logout/", "/accounts/password_change/")
+
+hostile = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            SCRIPT,
+            f'"><img src=x onerror=alert(1)>{SCRIPT}',
+            "x" * 100_000,
+            "ﷺ𝔘\u202e\u200b 漢字 émoji 🚀",
+            "-1",
+            "0",
+            "-99999999999999999999999",
+            "1e308",
+            "NaN",
+            "99999999999999999999",
+            "3.14159265358979323846264338327950288",
+            "2027-02-30",
+            "0000-00-00",
+            "9999-12-31",
+            "1900-01-01",
+            "' OR 1=1 --",
+            "\x00",
+            "../../etc/passwd",
+        ]
+    ),
+)
+
+
+def invitation_path(invitation):
+    return f"/accounts/invitation/{invitation.token}/"
+
+
+def fuzzable_forms(client, org):
+    ids = urlwalk.record_ids(org, per_type=1)
+    seen, forms = set(), []
+    for page_url, name, html in urlwalk.get_pages(client, org, ids):
+        for form in urlwalk.parse(html).forms:
+            if form["method"] != "post":
+                continue
+            action = urljoin(page_url, form["action"] or page_url)
+            key = (
+                action,
+                tuple(sorted(k for k in form["fields"] if not k.startswith("__options__"))),
+            )
+            if key in seen or action.startswith(SKIP_ACTIONS):
+                continue
+            seen.add(key)
+            forms.append((name, action, form))
+    return forms
+
+
+def hostile_submission(data, form):
+    fields = {k: v for k, v in form["fields"].items() if not k.startswith("__options__")}
+    payload = {}
+    for name, original in fields.items():
+        choice = data.draw(st.sampled_from(["hostile", "keep", "omit", "twice"]), label=name)
+        if choice == "omit":
+            continue
+        if choice == "keep":
+            options = form["fields"].get("__options__" + name)
+            payload[name] = original if original is not None else (options[0] if options else "")
+        elif choice == "twice":
+            payload[name] = [data.draw(hostile), data.draw(hostile)]
+        else:
+            payload[name] = data.draw(hostile)
+    return payload
+
+
+def hostile_poster(client, action, form, tried):
+    """A hypothesis test posting hostile submissions to one form."""
+
+    @settings(
+        max_examples=EXAMPLES_PER_FORM,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def post_hostile(data):
+        payload = hostile_submission(data, form)
+        changes_before = Change.objects.count()
+        headers = {"HTTP_HX_REQUEST": "true"} if form["htmx"] else {}
+        response = client.post(action, payload, **headers)
+        body = response.content.decode(errors="replace")
+        assert response.status_code < 500, (action, payload)
+        assert SCRIPT not in body, f"{action} echoed a script unescaped"
+        refused = response.status_code in (400, 409, 422) or (
+            response.status_code == 200 and ("field--error" in body or "form-errors" in body)
+        )
+        if refused:
+            assert Change.objects.count() == changes_before, f"{action} refused input yet saved"
+        tried[action] = tried.get(action, 0) + 1
+
+    return post_hostile
+
+
+def fuzz(client, forms):
+    """Post hostile submissions to each form; returns how many were tried per form."""
+    tried = {}
+    for _name, action, form in forms:
+        hostile_poster(client, action, form, tried)()
+    print(f"\nhostile input: {sum(tried.values())} submissions to {len(tried)} forms")
+    for action, count in sorted(tried.items()):
+        print(f"  {count:4d}  {action}")
+    return tried
+
+
+def test_every_organization_form_survives_hostile_input():
+    call_command("demo", verbosity=0)
+    org = Organization.objects.get(slug="acme")
+    client = Client()
+    client.force_login(User.objects.get(email="ceo@acme.example"))
+    forms = fuzzable_forms(client, org)
+
+    tried = fuzz(client, forms)
+
+    assert set(tried) == {action for _, action, _ in forms} and len(forms) >= 4
+
+
+def test_every_public_form_survives_hostile_input():
+    call_command("demo", verbosity=0)
+    org = Organization.objects.get(slug="acme")
+    invitation = Invitation.objects.create(
+        organization=org,
+        email="new@acme.example",
+        role="observer",
+        invited_by=org.member_with_role("ceo"),
+    )
+    client = Client()
+    forms = []
+    for url in (
+        "/accounts/signup/",
+        "/accounts/login/",
+        "/accounts/password_reset/",
+        invitation_path(invitation),
+    ):
+        for form in urlwalk.parse(client.get(url).content.decode()).forms:
+            if form["method"] == "post":
+                forms.append((url, urljoin(url, form["action"] or url), form))
+
+    tried = fuzz(client, forms)
+
+    assert set(tried) == {action for _, action, _ in forms} and len(forms) == 4

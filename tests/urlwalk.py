@@ -1,0 +1,127 @@
+"""Helpers to walk the URLconf and the pages it serves, so access and input tests cover every
+page — including ones added later — without being edited."""
+
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from calibration.models import Change
+
+
+def org_patterns():
+    """(route, pattern, converters) for each URL pattern under o/<slug:org>/."""
+
+    def walk(entries, prefix, converters):
+        for entry in entries:
+            route = prefix + str(entry.pattern)
+            conv = {**converters, **entry.pattern.converters}
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, route, conv)
+            elif isinstance(entry, URLPattern):
+                yield route, entry, conv
+
+    return [item for item in walk(get_resolver().url_patterns, "", {}) if "org" in item[2]]
+
+
+def build(route, converters, org_slug, object_id):
+    """The path of `route` with the organization's slug and `object_id` for every int parameter."""
+    path = route
+    for name, converter in converters.items():
+        is_int = "Int" in type(converter).__name__
+        value = org_slug if name == "org" else object_id if is_int else "x"
+        start = path.find(f":{name}>")
+        if start == -1:
+            continue
+        opening = path.rfind("<", 0, start)
+        path = path[:opening] + str(value) + path[start + len(name) + 2 :]
+    return "/" + path
+
+
+def takes_object(converters):
+    return any(name != "org" for name in converters)
+
+
+def record_ids(org, per_type=2):
+    """A few ids of each kind of record the organization has (found through its history)."""
+    ids = set()
+    types = (
+        Change.objects.filter(organization=org).values_list("content_type", flat=True).distinct()
+    )
+    for content_type_id in types:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        ids.update(
+            model._base_manager.filter(organization=org).values_list("pk", flat=True)[:per_type]
+        )
+    return sorted(ids) or [1]
+
+
+class FormParser(HTMLParser):
+    """Collects forms (action or hx-post, method, fields) and hx-get links of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.hx_gets, self._form = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("hx-get"):
+            self.hx_gets.append(a["hx-get"])
+        if tag == "form":
+            target = a.get("hx-post") or a.get("action") or ""
+            method = "post" if a.get("hx-post") else (a.get("method") or "get").lower()
+            self._form = {
+                "action": target,
+                "method": method,
+                "fields": {},
+                "htmx": bool(a.get("hx-post")),
+            }
+            self.forms.append(self._form)
+        elif self._form is not None and tag in ("input", "textarea", "select") and a.get("name"):
+            kind = a.get("type", tag)
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                self._form["fields"].setdefault(a["name"], None)
+                self._form["fields"].setdefault("__options__" + a["name"], []).append(
+                    a.get("value", "on")
+                )
+                return
+            self._form["fields"][a["name"]] = a.get("value", "")
+        elif self._form is not None and tag == "option" and "selected" in a:
+            pass
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+
+
+def parse(html):
+    parser = FormParser()
+    parser.feed(html)
+    return parser
+
+
+def get_pages(client, org, ids):
+    """Every org page a leader can GET (with a fitting id), and the fragments it loads via hx-get."""
+    pages = []
+    for route, pattern, conv in org_patterns():
+        candidates = ids if takes_object(conv) else [None]
+        for object_id in candidates:
+            url = build(route, conv, org.slug, object_id)
+            response = client.get(url)
+            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                pages.append((url, pattern.name, response.content.decode()))
+                break
+    fragments = []
+    for url, name, html in pages:
+        for hx in set(parse(html).hx_gets):
+            full = urljoin(url, hx)
+            if urlsplit(full).path.startswith(f"/o/{org.slug}/"):
+                response = client.get(full, HTTP_HX_REQUEST="true")
+                if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                    fragments.append((full, name + " (fragment)", response.content.decode()))
+    return pages + fragments
