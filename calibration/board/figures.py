@@ -389,3 +389,29 @@ NUMERIC = {"P(meet commitment)", "Gap (weeks)"}
 def table(rows):
     """(headings, [(row, cells)]): the figures as text cells, for the table, CSV and PDF."""
     return [h for h, _ in COLUMNS], [(row, [f(row) for _, f in COLUMNS]) for row in rows]
+
+
+# The same columns grouped into eight, so the table fits a landscape page (print and PDF).
+GROUPS = [
+    ("Initiative", ["Initiative", "Owner", "Status"]),
+    ("Timelines", ["Start", "Best case", "Plan (expected case)", "Worst case"]),
+    ("Commitment", ["Commitment", "Told to", "Commitment quarter"]),
+    ("Odds and gap", ["P(meet commitment)", "Gap (weeks)"]),
+    ("Tracking", ["Tracking", "Tracking date", "Checkpoints"]),
+    ("Last estimate change", ["Last estimate change", "Changed on", "Changed by", "Reason"]),
+    ("Gap acknowledged", ["CEO acknowledged", "CTO acknowledged"]),
+    ("Delivered", ["Delivered on"]),
+]
+
+
+def compact_table(rows):
+    """(group headings, [(row, [[(column, value)] per group])]): every cell of ``table``,
+    grouped (empty values left out)."""
+    headings, cells = table(rows)
+    grouped = []
+    for row, values in cells:
+        by_heading = dict(zip(headings, values, strict=True))
+        grouped.append(
+            (row, [[(h, by_heading[h]) for h in names if by_heading[h]] for _, names in GROUPS])
+        )
+    return [g for g, _ in GROUPS], grouped

@@ -85,15 +85,16 @@ def band(x0, x1, y):
 
 
 def plan_tick(x, y, date=None):
+    """The plan (expected case): a bold upright bar across the band."""
     return tag(
-        "line",
+        "rect",
         class_="plan",
-        x1=n(x),
-        x2=n(x),
-        y1=n(y - 11),
-        y2=n(y + 11),
-        stroke=INK,
-        stroke_width=3,
+        x=n(x - 1.5),
+        y=n(y - 11),
+        width=3,
+        height=22,
+        fill=INK,
+        data_x=n(x),
         data_date=date,
     )
 

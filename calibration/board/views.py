@@ -26,6 +26,7 @@ from .figures import (
     SORT_CHOICES,
     STATUS_CHOICES,
     board_figures,
+    compact_table,
     table,
 )
 from .models import BoardSnapshot
@@ -67,7 +68,10 @@ def printed_pages(rows, today, title, urls=None):
 def chart_context(org, board, title):
     urls = initiative_urls(org, board.rows)
     headings, cells = table(board.rows)
+    compact_headings, compact_cells = compact_table(board.rows)
     return {
+        "compact_headings": compact_headings,
+        "compact_cells": compact_cells,
         "board": board,
         "rows": board.rows,
         "chart": svg.render(board.rows, board.today, title=title, urls=urls),
@@ -194,7 +198,10 @@ def new_snapshot(request, org):
 def snapshot_context(org, snap):
     rows = snap.rows()
     headings, cells = table(rows)
+    compact_headings, compact_cells = compact_table(rows)
     return {
+        "compact_headings": compact_headings,
+        "compact_cells": compact_cells,
         "snapshot": snap,
         "rows": rows,
         "headings": headings,

@@ -76,7 +76,7 @@ def test_marks_sit_at_the_x_of_their_dates_on_the_shared_axis(ceo_client, three)
     )
     plan = marks(row, "plan")[0]
     assert (
-        float(plan.get("x1"))
+        float(plan.get("data-x"))
         == axis.x(D(2027, 5, 3))
         == pytest.approx(260 + 122 * 600 / 243, abs=0.05)
     )
