@@ -153,6 +153,6 @@ def test_the_board_view_draws_every_initiative_with_its_markers(open_page, org, 
 
     # The same figures as a table, one click away.
     page.get_by_role("link", name="Table of the figures").click()
-    table = page.locator("table.board-table")
+    table = page.locator("table.board-table-compact")
     expect(table.locator("tbody tr")).to_have_count(4)
     expect(table).to_contain_text("Payments platform")
