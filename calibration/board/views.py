@@ -5,10 +5,12 @@ rows), so the page, the table, the CSV, the PDF and the snapshot carry the same 
 """
 
 import csv
+import hashlib
 import io
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -32,6 +34,7 @@ from .figures import (
 from .models import BoardSnapshot
 
 ROWS_PER_PRINTED_PAGE = 11
+PDF_CACHE_SECONDS = 24 * 3600
 
 
 def initiative_urls(org, rows):
@@ -109,20 +112,47 @@ def board_table(request, org):
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """A typed text that a spreadsheet would run as a formula gets a leading apostrophe
+    (numbers such as "-2" stay numbers)."""
+    if cell.startswith(FORMULA_STARTS):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
 def csv_response(rows, filename):
     headings, cells = table(rows)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headings)
-    writer.writerows(c for _, c in cells)
+    writer.writerows([spreadsheet_safe(c) for c in line] for _, line in cells)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+def pdf_bytes(html):
+    """The PDF of `html`, from the cache when the very same HTML was rendered before
+    (WeasyPrint takes seconds for a large board; a snapshot's PDF never changes)."""
+    if not PDF_CACHE_SECONDS:
+        return pdf.html_to_pdf(html)
+    key = "board-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    document = cache.get(key)
+    if document is None:
+        document = pdf.html_to_pdf(html)
+        cache.set(key, document, PDF_CACHE_SECONDS)
+    return document
+
+
 def pdf_response(request, context, filename):
     html = render_to_string("board/pdf.html", context, request=request)
-    response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
+    response = HttpResponse(pdf_bytes(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

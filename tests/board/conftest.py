@@ -17,6 +17,14 @@ def fixed_today(monkeypatch):
     return TODAY
 
 
+@pytest.fixture(autouse=True)
+def no_pdf_cache(monkeypatch):
+    """Each test makes its own PDFs (the shared Redis cache would outlive the test run)."""
+    from calibration.board import views
+
+    monkeypatch.setattr(views, "PDF_CACHE_SECONDS", 0)
+
+
 @pytest.fixture
 def make_initiative(org, cto):
     def make(by=None, **fields):

@@ -101,3 +101,39 @@ def test_many_initiatives_are_cut_into_several_printed_pages(ceo_client, make_in
     page = ceo_client.get("/o/acme/board/").content.decode()
     assert page.count('<div class="board-print-page">') == 3  # 11 + 11 + 3 rows
     assert "(3/3)" in page
+
+
+def test_typed_text_is_not_run_as_a_spreadsheet_formula(ceo_client, make_initiative):
+    make_initiative(
+        title='=HYPERLINK("http://evil.test")',
+        best_date=D(2027, 5, 3),
+        commitment_date=D(2027, 6, 7),
+        commitment_audience="board",
+    )
+    data = csv_rows(ceo_client.get("/o/acme/board/board.csv"))
+    line = dict(zip(data[0], data[1], strict=True))
+    assert line["Initiative"] == '\'=HYPERLINK("http://evil.test")'
+    assert line["Gap (weeks)"] == "-5"  # numbers stay numbers
+
+
+def test_the_same_pdf_is_made_once_and_then_served_from_the_cache(ceo_client, board, monkeypatch):
+    import hashlib
+
+    from django.core.cache import cache
+
+    from calibration.board import views
+
+    monkeypatch.setattr(views, "PDF_CACHE_SECONDS", 60)
+    calls = []
+    monkeypatch.setattr(
+        pdf, "html_to_pdf", lambda html, base_url=None: calls.append(html) or b"%PDF-x"
+    )
+    try:
+        first = ceo_client.get("/o/acme/board/board.pdf").content
+        second = ceo_client.get("/o/acme/board/board.pdf").content
+        assert first == second == b"%PDF-x" and len(calls) == 1
+        ceo_client.get("/o/acme/board/board.pdf?sort=date")  # other HTML, another PDF
+        assert len(calls) == 2
+    finally:
+        for html in calls:
+            cache.delete("board-pdf:" + hashlib.sha256(html.encode()).hexdigest())
