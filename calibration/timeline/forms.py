@@ -76,6 +76,12 @@ TIMELINE_FIELDS = [
     "worst_risks",
     "contingency_plan",
 ]
+TIMELINE_HELP = {
+    "best_date": "Everything goes right.",
+    "expected_date": "Normal friction: the plan the organization works to.",
+    "worst_date": "The named risks materialize: the contingency.",
+    "contingency_plan": "What we do if the worst case happens.",
+}
 TIMELINE_WIDGETS = {
     "start_date": DATE,
     "best_date": DATE,
@@ -92,6 +98,7 @@ class InitiativeCreateForm(TimelineForm):
         model = Initiative
         fields = ["title", "summary", "owner", "status", "start_date", *TIMELINE_FIELDS]
         widgets = TIMELINE_WIDGETS
+        help_texts = TIMELINE_HELP
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +120,7 @@ class TimelinesForm(ReasonMixin, TimelineForm):
         model = Initiative
         fields = TIMELINE_FIELDS
         widgets = TIMELINE_WIDGETS
+        help_texts = TIMELINE_HELP
 
 
 class CommitmentForm(ReasonMixin, TimelineForm):

@@ -7,7 +7,7 @@ Public model API (used by the board-prep view and reminders — keep it stable, 
   everything prefetched), ``.for_list(org)``; per initiative: ``timeline_date(name)``,
   ``plan_date()``, ``contingency_date()``, ``gap_sentence()``, ``gap_weeks()``,
   ``forecast()``, ``probability_by(date)``, ``probability_of_meeting_commitment()``,
-  ``tracking_timeline()``, ``tracking_date()``, ``tracking_changed_on()``,
+  ``tracking_timeline()``, ``tracking_date()``, ``tracking_changed_on()``, ``board_summary(today)``,
   ``is_tracking_past_commitment()``, ``acknowledgements()``, ``is_acknowledged()``,
   ``last_estimate_change()``, ``delays_weeks()``, ``indicator_counts(today)``,
   ``next_checkpoint(today)``, ``landed()``, ``open_slip_actions()``.
@@ -18,7 +18,9 @@ Public model API (used by the board-prep view and reminders — keep it stable, 
 * ``SlipPlanStep`` — the agreed rows (who tells whom what, N days after detection).
 * ``SlipEvent`` — one detection of a slip (an indicator missed, or tracking past the
   commitment) and ``SlipAction`` — the dated actions it created:
-  ``SlipAction.objects.for_org(org).open()``, ``.due_by(date)``, ``is_overdue(today)``.
+  ``SlipAction.objects.for_org(org).open()``, ``.due_by(date)``, ``.with_initiative()``,
+  ``.for_home(org)``; per action ``is_overdue(today)``, ``mark_done(by=, expected_version=)``.
+* ``organization_calibration(org)`` and ``calibration_figures(initiatives)``.
 """
 
 import datetime
@@ -582,6 +584,28 @@ class Initiative(SharedRecord):
             )
         return event
 
+    def board_summary(self, today):
+        """One dict with what the board-prep view shows for this initiative (no extra
+        queries when it comes from ``Initiative.objects.for_board(org)``)."""
+        return {
+            "initiative": self,
+            "best": self.best_date,
+            "expected": self.expected_date,
+            "worst": self.worst_date,
+            "commitment": self.commitment_date,
+            "audience": self.get_commitment_audience_display(),
+            "probability": self.probability_of_meeting_commitment(),
+            "gap_weeks": self.gap_weeks(),
+            "gap_sentence": self.gap_sentence(),
+            "last_estimate_change": self.last_estimate_change(),
+            "acknowledgements": self.acknowledgements(),
+            "acknowledged": self.is_acknowledged(),
+            "checkpoints": self.indicator_counts(today),
+            "tracking": self.tracking_timeline(),
+            "tracking_past_commitment": self.is_tracking_past_commitment(),
+            "open_slip_actions": self.open_slip_actions(),
+        }
+
     def open_slip_actions(self):
         return [a for a in self.slip_actions.all() if not a.done_at]
 
@@ -685,6 +709,13 @@ class LeadingIndicatorQuerySet(SharedRecordQuerySet):
         """Pending checkpoints due on or before `day` (annotated with due_date)."""
         return self.with_due_date().pending().filter(due_date__lte=day)
 
+    def due_between(self, first, last):
+        """Pending checkpoints due from `first` to `last` inclusive (annotated with due_date)."""
+        return self.with_due_date().pending().filter(due_date__gte=first, due_date__lte=last)
+
+    def with_initiative(self):
+        return self.select_related("initiative", "initiative__owner")
+
     def of_active_initiatives(self):
         return self.filter(initiative__status=Initiative.Status.ACTIVE)
 
@@ -707,7 +738,10 @@ class LeadingIndicator(SharedRecord):
     )
     due_on = models.DateField("by (date)", null=True, blank=True)
     due_week = models.PositiveSmallIntegerField(
-        "or by week N from the start", null=True, blank=True
+        "or by week N from the start",
+        null=True,
+        blank=True,
+        help_text="Due N weeks after the start date; moves with the start date.",
     )
     if_missed = models.CharField("if missed", max_length=10, choices=IF_MISSED, default=WORST)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
@@ -859,6 +893,9 @@ class SlipActionQuerySet(SharedRecordQuerySet):
 
     def due_by(self, day):
         return self.open().filter(due_on__lte=day)
+
+    def with_initiative(self):
+        return self.select_related("owner", "initiative", "event")
 
     def for_home(self, org):
         return (

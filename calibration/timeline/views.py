@@ -10,7 +10,9 @@ URLs render the full page with that section's form open, and redirect after savi
 import datetime
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from calibration.models import EditConflict
+from calibration.models import Change, EditConflict
 from calibration.tenancy import get_for_org, members_may_post
 
 from .chart import revision_chart
@@ -90,8 +92,9 @@ def initiative_list(request, org):
 
 
 def new_initiative(request, org):
+    owner = org.member_with_role("cto") or request.user
     form = InitiativeCreateForm(
-        request.POST or None, org=org, initial={"owner": request.user, "start_date": org.today()}
+        request.POST or None, org=org, initial={"owner": owner, "start_date": org.today()}
     )
     if request.method == "POST" and save_form(form, by=request.user, organization=org):
         messages.success(request, f"Initiative “{form.instance}” created.")
@@ -120,7 +123,8 @@ def page_context(request, org, pk, **extra):
         "done_actions": [a for a in actions if a.done_at],
         "events": list(initiative.slip_events.all()),
         "steps": list(initiative.slip_plan.all()),
-        "changes": initiative.history(),
+        "changes": initiative_changes(initiative, indicators, actions),
+        "show_object": True,
         "my_role": role,
         "can_acknowledge": role in ("ceo", "cto") and initiative.has_commitment(),
         "editing": None,
@@ -131,6 +135,22 @@ def page_context(request, org, pk, **extra):
     }
     context.update(extra)
     return context
+
+
+def initiative_changes(initiative, indicators, actions):
+    """The Change rows of the initiative and of its indicators, slip plan and actions."""
+    types = ContentType.objects.get_for_models(
+        Initiative, LeadingIndicator, SlipPlanStep, SlipAction
+    )
+    wanted = Q(content_type=types[Initiative], object_id=initiative.pk)
+    wanted |= Q(content_type=types[LeadingIndicator], object_id__in=[i.pk for i in indicators])
+    wanted |= Q(
+        content_type=types[SlipPlanStep], object_id__in=[s.pk for s in initiative.slip_plan.all()]
+    )
+    wanted |= Q(content_type=types[SlipAction], object_id__in=[a.pk for a in actions])
+    return Change.objects.filter(wanted, organization_id=initiative.organization_id).select_related(
+        "by", "content_type"
+    )
 
 
 def _body(request, org, pk, message=None, **extra):

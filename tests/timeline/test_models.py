@@ -300,3 +300,41 @@ def test_reminder_queries(org, make_initiative, make_indicator, make_step, cto):
         SlipAction.objects.for_org(org).due_by(org.today() + datetime.timedelta(days=2)).count()
         == 1
     )
+
+
+def test_gap_sentence_when_the_commitment_is_later_than_the_plan(make_initiative):
+    i = make_initiative(commitment_date=D(2027, 5, 17), commitment_audience="customers")
+    assert i.gap_sentence() == (
+        "Customers hear 2027-05-17; the plan says 2027-05-03: 2 weeks later than expected."
+    )
+    assert i.gap_weeks() == -2
+
+
+def test_gap_sentence_when_the_commitment_is_the_best_case(make_initiative):
+    i = make_initiative(commitment_date=D(2027, 3, 22), commitment_audience="partner")
+    assert i.gap_sentence() == (
+        "A partner hears 2027-03-22; the plan says 2027-05-03: "
+        "6 weeks earlier than expected, the same as best case."
+    )
+
+
+def test_gap_sentence_without_commitment(initiative):
+    assert initiative.gap_sentence() == "No date has been communicated outside yet."
+    assert initiative.gap_weeks() is None and initiative.probability_of_meeting_commitment() is None
+
+
+def test_board_summary_needs_no_extra_queries(
+    org, make_initiative, make_indicator, django_assert_num_queries
+):
+    for k in range(3):
+        i = make_initiative(
+            title=f"B{k}",
+            status="active",
+            commitment_date=D(2027, 4, 1),
+            commitment_audience="board",
+        )
+        make_indicator(i)
+    with django_assert_num_queries(4):
+        rows = [i.board_summary(D(2027, 3, 1)) for i in Initiative.objects.for_board(org)]
+    assert rows[0]["gap_weeks"] == pytest.approx(4.6)
+    assert rows[0]["checkpoints"]["overdue"] == 1 and rows[0]["tracking"] == "expected"

@@ -251,3 +251,132 @@ def test_calibration_page_figures(cto_client, org, make_initiative, cto):
 def test_sections_open_inline_forms(cto_client, org, initiative, name):
     response = cto_client.get(url("section", org, initiative.pk, name) + "?edit", **HX)
     assert f'id="section-{name}" class="tl-section editing"' in response.content.decode()
+
+
+def test_simultaneous_timeline_edits_conflict_visibly(ceo_client, cto_client, org, initiative):
+    version = initiative.version
+    ceo_client.post(
+        url("section", org, initiative.pk, "timelines"),
+        timelines_post(initiative, worst_date="2027-07-05", version=version),
+    )
+    response = cto_client.post(
+        url("section", org, initiative.pk, "timelines"),
+        timelines_post(initiative, worst_date="2027-07-19", version=version),
+        **HX,
+    )
+    page = response.content.decode()
+    assert "Ada CEO saved this while you were editing" in page
+    assert 'value="2027-07-19"' in page and "2027-07-05" in page
+    initiative.refresh_from_db()
+    assert initiative.worst_date == D(2027, 7, 5)
+
+
+def test_without_javascript_a_refused_edit_shows_the_full_page_with_the_form(
+    cto_client, org, initiative
+):
+    response = cto_client.post(
+        url("section", org, initiative.pk, "timelines"),
+        timelines_post(initiative, worst_date="2027-04-01", worst_risks="Vendor"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" in page
+    assert "cannot be earlier than the expected case" in page and "Vendor</textarea>" in page
+
+
+def test_new_indicator_without_a_due_date_is_refused_at_the_field(cto_client, org, initiative):
+    response = cto_client.post(
+        url("new_indicator", org, initiative.pk),
+        {
+            "new-indicator-version": 0,
+            "new-indicator-description": "Load test passes at 2x peak",
+            "new-indicator-if_missed": "worst",
+            "new-indicator-status": "pending",
+        },
+        **HX,
+    )
+    page = response.content.decode()
+    assert 'id="new-indicator"' in page and "Give a date, or a week number" in page
+    assert 'value="Load test passes at 2x peak"' in page
+    assert not LeadingIndicator.objects.exists()
+
+
+def test_new_indicator_by_week_number(cto_client, org, initiative):
+    response = cto_client.post(
+        url("new_indicator", org, initiative.pk),
+        {
+            "new-indicator-version": 0,
+            "new-indicator-description": "Load test passes",
+            "new-indicator-due_week": 3,
+            "new-indicator-if_missed": "worst",
+            "new-indicator-status": "pending",
+        },
+        **HX,
+    )
+    assert "week 3 (2027-01-25)" in response.content.decode()
+
+
+def test_slip_plan_row_to_a_partner_needs_a_name(cto_client, org, initiative, ceo):
+    response = cto_client.post(
+        url("new_step", org, initiative.pk),
+        {
+            "new-step-version": 0,
+            "new-step-owner": ceo.pk,
+            "new-step-audience": "partner",
+            "new-step-audience_name": "",
+            "new-step-message": "Call them",
+            "new-step-days_after": 2,
+        },
+        **HX,
+    )
+    assert "Name the partner or the person." in response.content.decode()
+
+
+def test_an_observer_who_owns_an_action_can_mark_it_done(
+    client, observer, org, make_initiative, make_indicator, make_step, cto
+):
+    initiative = make_initiative(status="active")
+    make_step(initiative, owner=observer, audience="team")
+    indicator = make_indicator(initiative, status="missed", resolved_on=D(2027, 2, 16))
+    action = SlipAction.objects.get()
+    client.force_login(observer)
+    page = client.get(url("initiative", org, initiative.pk)).content.decode()
+    assert "Mark done" in page and indicator.description in page
+    client.post(url("slip_action_done", org, action.pk), {"version": action.version})
+    action.refresh_from_db()
+    assert action.done_by == observer
+
+
+def test_marking_delivered_records_where_it_landed(cto_client, org, make_initiative, cto):
+    initiative = make_initiative(status="active")
+    response = cto_client.post(
+        url("section", org, initiative.pk, "overview"),
+        {
+            "version": initiative.version,
+            "title": initiative.title,
+            "summary": "",
+            "owner": cto.pk,
+            "status": "delivered",
+            "start_date": "2027-01-04",
+            "delivered_on": "2027-05-31",
+        },
+        follow=True,
+    )
+    assert "landed between expected and worst (4 weeks against the expected case)" in (
+        response.content.decode()
+    )
+
+
+def test_delivered_without_a_date_is_refused(cto_client, org, initiative, cto):
+    response = cto_client.post(
+        url("section", org, initiative.pk, "overview"),
+        {
+            "version": initiative.version,
+            "title": initiative.title,
+            "owner": cto.pk,
+            "status": "delivered",
+            "start_date": "2027-01-04",
+            "delivered_on": "",
+        },
+        **HX,
+    )
+    assert "Give the date it was actually delivered." in response.content.decode()
