@@ -179,7 +179,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # The one periodic task: finds due reminders in PostgreSQL and queues their sends.
+    "dispatch-reminders": {
+        "task": "calibration.reminders.tasks.dispatch_reminders",
+        "schedule": 120.0,
+    },
+}
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise each message is written as a file under var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -125,12 +125,7 @@ def populate(org):
         by = ceo if kept.side == Side.CEO else cto
         kept.save_shared(by=by, expected_version=kept.version, note=f"Kept for {sheet.label}")
     dropped = carried[germany.pk]
-    dropped.delete_shared(
-        by=ceo,
-        expected_version=dropped.version,
-        note=f"Dropped when carried forward into {sheet.label}",
-    )
-    Bet.renumber(sheet)
+    dropped.remove(by=ceo, expected_version=dropped.version)
     partners = bet(
         sheet,
         Side.CEO,

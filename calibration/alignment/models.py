@@ -467,6 +467,31 @@ class Bet(SheetChildMixin, SharedRecord):
         call = self.call()
         return not (call and call.kind == Call.STOP)
 
+    def keep(self, *, by, expected_version):
+        """Keep a bet carried forward from last quarter on this quarter's sheet."""
+        self.carry_status = Bet.KEPT
+        return self.save_shared(
+            by=by, expected_version=expected_version, note=f"Kept for {self.sheet.label}"
+        )
+
+    def remove(self, *, by, expected_version):
+        """Take the bet off the sheet — "dropped" if it was carried forward and not yet kept.
+        Its links go first, each through delete_shared, so the history shows them too."""
+        note = (
+            f"Dropped when carried forward into {self.sheet.label}"
+            if self.carry_status == Bet.PENDING
+            else "Removed from the sheet"
+        )
+        with transaction.atomic():
+            self.lock_sheet(self.sheet_id)
+            self.check_sheet_open()
+            if Bet.objects.filter(pk=self.pk, version=expected_version).exists():
+                links = BetLink.objects.filter(models.Q(cto_bet=self) | models.Q(ceo_bet=self))
+                for link in links:
+                    link.delete_shared(by=by, expected_version=link.version, note=note)
+            self.delete_shared(by=by, expected_version=expected_version, note=note)
+            Bet.renumber(self.sheet)
+
     def move(self, direction, *, by):
         """Swap with the neighbour above ("up") or below ("down"). Order is not content, so it
         does not bump versions (nobody's open edit conflicts with a reorder); the move is

@@ -11,7 +11,7 @@ Without JavaScript every control is a plain link or form and the page is rendere
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 
 from calibration.editing import save_or_explain
 from calibration.models import EditConflict
-from calibration.tenancy import get_for_org
+from calibration.tenancy import get_for_org, leaders_only
 
 from .drift import drift_report
 from .forms import BetForm, CallForm, ReopenForm, SessionForm
@@ -259,10 +259,9 @@ def add_bet(request, org, pk):
     )
     if _save(form, by=request.user, organization=org):
         bet = form.instance
-        notice = f"Added “{bet}” to the {bet.side_label} column."
         if _fragment(request):
-            return render_board(request, sheet, done=[f"add-{side}"], new_bet=bet, notice=notice)
-        messages.success(request, notice)
+            return render_board(request, sheet, done=[f"add-{side}"], new_bet=bet)
+        messages.success(request, f"Added “{bet}” to the {bet.side_label} column.")
         return redirect("alignment:sheet", org.slug, sheet.pk)
     if _fragment(request):
         return render(request, PAGE + "#add-form", _add_form_context(request, sheet, side, form))
@@ -280,6 +279,7 @@ def bet(request, org, pk):
     bet = _bet(org, pk)
     sheet = bet.sheet
     if request.method == "POST" or "edit" in request.GET:
+        _writers_only(request)
         if sheet.is_closed:
             return _closed(request, sheet)
         form = BetForm(request.POST or None, instance=bet)
@@ -292,6 +292,12 @@ def bet(request, org, pk):
     if _fragment(request):
         return render_board(request, sheet, done=[bet.dom_id])
     return redirect("alignment:sheet", org.slug, sheet.pk)
+
+
+def _writers_only(request):
+    """Edit forms are for the CEO and the CTO; observers read (their POSTs never get here)."""
+    if not request.membership.can_write:
+        raise PermissionDenied("Observers read the sheet; only the CEO and the CTO change it.")
 
 
 def _closed(request, sheet):
@@ -318,37 +324,29 @@ def move_bet(request, org, pk):
 
 @require_POST
 def delete_bet(request, org, pk):
+    """Remove a bet (or, for a bet carried forward, drop it: only its own leader does)."""
     bet = _bet(org, pk)
     dropping = bet.carry_status == Bet.PENDING
-    note = (
-        f"Dropped when carried forward into {bet.sheet.label}"
-        if dropping
-        else "Removed from the sheet"
-    )
+    if dropping and not _owns(request, bet):
+        return after_change(request, bet.sheet, notice=_not_yours(bet))
     try:
-        bet.delete_shared(
-            by=request.user, expected_version=_int(request.POST.get("version")), note=note
-        )
+        bet.remove(by=request.user, expected_version=_int(request.POST.get("version")))
     except EditConflict:
         notice = f"“{bet}” changed since you looked at it; it was not removed. Look again."
     except ValidationError:
         return _closed(request, bet.sheet)
     else:
         notice = f"{'Dropped' if dropping else 'Removed'} “{bet}” (kept in the history)."
-    Bet.renumber(bet.sheet)
     return after_change(request, bet.sheet, done=[bet.dom_id], notice=notice)
 
 
 @require_POST
 def keep_bet(request, org, pk):
     bet = _bet(org, pk)
-    bet.carry_status = Bet.KEPT
+    if not _owns(request, bet):
+        return after_change(request, bet.sheet, notice=_not_yours(bet))
     try:
-        bet.save_shared(
-            by=request.user,
-            expected_version=_int(request.POST.get("version")),
-            note=f"Kept for {bet.sheet.label}",
-        )
+        bet.keep(by=request.user, expected_version=_int(request.POST.get("version")))
     except EditConflict:
         notice = f"“{bet}” changed since you looked at it. Look again before keeping it."
     except ValidationError:
@@ -358,6 +356,15 @@ def keep_bet(request, org, pk):
     return after_change(request, bet.sheet, notice=notice)
 
 
+def _owns(request, bet):
+    """Each leader keeps or drops the bets of their own column."""
+    return request.membership.role == bet.side
+
+
+def _not_yours(bet):
+    return f"Only the {bet.side_label} keeps or drops “{bet}”: it is in their column."
+
+
 def _int(value):
     try:
         return int(value)
@@ -365,6 +372,7 @@ def _int(value):
         return -1
 
 
+@leaders_only
 def bet_links(request, org, pk):
     """Which bets on the other side this bet is linked to (GET: the form; POST: save)."""
     _activate(org)
@@ -419,6 +427,8 @@ def call(request, org, pk):
     _activate(org)
     bet = _bet(org, pk)
     sheet = bet.sheet
+    if "edit" in request.GET:
+        _writers_only(request)
     if sheet.is_closed and (request.method == "POST" or "edit" in request.GET):
         return _closed(request, sheet)
     existing = bet.call()
@@ -445,6 +455,8 @@ def call(request, org, pk):
 def session(request, org, pk):
     _activate(org)
     sheet = _sheet(org, pk)
+    if "edit" in request.GET:
+        _writers_only(request)
     if sheet.is_closed and (request.method == "POST" or "edit" in request.GET):
         return _closed(request, sheet)
     form = SessionForm(request.POST or None, instance=sheet)

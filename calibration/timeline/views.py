@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -312,8 +312,8 @@ def action_done(request, org, pk):
     target = request.POST.get("next", "")
     if _fragment(request) and not target:
         return _body(request, org, action.initiative_id)
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return HttpResponseRedirect(target)
     return redirect(reverse("timeline:initiative", args=[org.slug, action.initiative_id]))
 
 

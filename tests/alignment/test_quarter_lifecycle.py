@@ -223,3 +223,42 @@ def test_every_saved_change_bumps_the_revision(sheet, ceo, cto):
     bet.title = "B"
     bet.save_shared(by=ceo, expected_version=bet.version)
     assert revision() > before
+
+
+def test_only_its_own_leader_keeps_or_drops_a_carried_bet(cto_client, org, sheet, ceo):
+    add_bet(sheet, Side.CEO, "The CEO's call", ceo)
+    nxt = BetSheet.start(org, sheet.next_quarter(), by=ceo)
+    carried = nxt.bets.get()
+
+    response = cto_client.post(
+        reverse("alignment:delete_bet", args=[org.slug, carried.pk]),
+        {"version": carried.version},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert "Only the CEO keeps or drops" in response.content.decode()
+    carried.refresh_from_db()
+    assert carried.carry_status == Bet.PENDING
+    page = cto_client.get(reverse("alignment:sheet", args=[org.slug, nxt.pk])).content.decode()
+    assert "The CEO keeps or drops it." in page
+
+
+def test_removing_a_linked_bet_records_its_links_going_too(ceo_client, org, sheet, ceo, cto):
+    business = add_bet(sheet, Side.CEO, "Logos", ceo)
+    tech = add_bet(sheet, Side.CTO, "SSO", cto)
+    link(sheet, tech, business, cto)
+
+    ceo_client.post(reverse("alignment:delete_bet", args=[org.slug, business.pk]), {"version": 1})
+
+    deleted = [(c.object_repr, c.action) for c in sheet.changes() if c.action == "deleted"]
+    assert ("SSO supports Logos", "deleted") in deleted and ("Logos", "deleted") in deleted
+    assert reload(sheet).cto_bets()[0].is_linked() is False
+
+
+def test_the_unchanged_poll_is_cheap(ceo_client, org, sheet, django_assert_max_num_queries):
+    sheet.refresh_from_db()
+    url = board_url(org, sheet, rev=sheet.revision, status="open")
+    ceo_client.get(url, HTTP_HX_REQUEST="true")
+    # session, user, membership and the session save (the foundation's); then one for the sheet
+    with django_assert_max_num_queries(8):
+        assert ceo_client.get(url, HTTP_HX_REQUEST="true").status_code == 204
