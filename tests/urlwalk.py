@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from calibration.models import Change
 
@@ -39,6 +39,11 @@ def build(route, converters, org_slug, object_id):
     return "/" + path
 
 
+def converters_of(route):
+    """The parameter names of a route, e.g. {"org": ..., "pk": ...}."""
+    return {item[0]: item[2] for item in org_patterns() if item[0] == route}.get(route, {}).items()
+
+
 def takes_object(converters):
     return any(name != "org" for name in converters)
 
@@ -64,10 +69,13 @@ class FormParser(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.forms, self.hx_gets, self._form = [], [], None
+        self.forms, self.hx_gets, self.links, self._form = [], [], [], None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        for name in ("href", "action", "hx-get", "hx-post"):
+            if a.get(name):
+                self.links.append(a[name])
         if a.get("hx-get"):
             self.hx_gets.append(a["hx-get"])
         if tag == "form":
@@ -125,3 +133,36 @@ def get_pages(client, org, ids):
                 if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                     fragments.append((full, name + " (fragment)", response.content.decode()))
     return pages + fragments
+
+
+def linked_urls(html, base):
+    """Every same-site path a page links to, resolved to its URL pattern's route."""
+    found = {}
+    for link in parse(html).links:
+        path = urlsplit(urljoin(base, link)).path
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        found.setdefault(match.route, path)
+    return found
+
+
+def leader_urls(client, org, ids):
+    """{route: (pattern, url, status)}: for each organization URL pattern, a URL that a leader
+    (logged in on `client`) can open, with an id that fits it. Parameters the walk cannot
+    guess (a section's name) are taken from links the pages show."""
+    opened, linked = {}, {}
+    patterns = org_patterns()
+    for route, pattern, conv in patterns:
+        for object_id in ids if takes_object(conv) else [None]:
+            url = build(route, conv, org.slug, object_id)
+            response = client.get(url)
+            if response.status_code != 404:
+                opened[route] = (pattern, url, response.status_code)
+                linked.update(linked_urls(response.content.decode(errors="replace"), url))
+                break
+    for route, pattern, _conv in patterns:
+        if route not in opened and route in linked:
+            opened[route] = (pattern, linked[route], client.get(linked[route]).status_code)
+    return opened
