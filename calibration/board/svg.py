@@ -294,7 +294,7 @@ def render_row(row, index, axis, url=None):
     out.append(tag("rect", x=0, y=n(top + 6), width=4, height=ROW_HEIGHT - 12, fill=color))
     title = text(12, top + 20, chart.truncate(row.title, 30), font_weight="600", font_size=13.5)
     if url:
-        title = f'<a href="{escape(url)}">{title}</a>'
+        title = f'<a href="{escape(url)}" class="initiative-link">{title}</a>'
     out.append(title)
     status = "" if row.status == "active" else f" · {row.status}"
     out.append(

@@ -268,10 +268,18 @@ def snapshot_pdf(request, org, pk):
 def compare_snapshot(request, org, pk):
     snap = get_for_org(org, BoardSnapshot.objects.select_related("taken_by"), pk=pk)
     differences, board = compare.compare(snap, org)
+    now_chart = svg.render(
+        board.rows,
+        board.today,
+        title=f"{org.name} — now ({board.today})",
+        id_prefix="now",
+        urls=initiative_urls(org, board.rows),
+    )
     return render(
         request,
         "board/compare.html",
         {
+            "now_chart": now_chart,
             "snapshot": snap,
             "differences": differences,
             "summary": compare.summary(differences),

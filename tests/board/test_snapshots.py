@@ -6,7 +6,7 @@ from calibration.board.compare import compare, take_snapshot
 from calibration.board.models import BoardSnapshot
 from calibration.timeline.models import Initiative
 from tests.board.conftest import D, change
-from tests.board.helpers import chart, csv_rows, rows
+from tests.board.helpers import chart, csv_rows, rows, svgs
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,15 @@ def test_the_comparison_page_shows_each_change_with_its_weeks(
     assert "Slipped 3 wk" in page
     assert "1 slipped" in page and "1 dropped" in page
     assert "Deleted since." in page
+
+
+def test_observers_read_snapshots_and_the_comparison(client, observer, org, ceo, make_initiative):
+    make_initiative(title="Payments")
+    snap = take_snapshot(org, by=ceo, title="March board", meeting_date=D(2027, 3, 4))
+    client.force_login(observer)
+    page = client.get(f"/o/acme/board/snapshots/{snap.pk}/").content.decode()
+    assert "March board" in page and len(rows(chart(page))) == 1
+    compared = client.get(f"/o/acme/board/snapshots/{snap.pk}/compare/").content.decode()
+    assert "1 unchanged" in compared
+    then, now = [s for s in svgs(compared)]
+    assert len(rows(then)) == len(rows(now)) == 1
