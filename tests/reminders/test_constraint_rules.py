@@ -61,3 +61,21 @@ def test_the_feed_and_the_home_show_revisit_dates(org, ceo, cto, ceo_client):
     calendar = Calendar.from_ical(Client().get(f"/calendar/{token}.ics").content)
     uids = {str(e["uid"]): e.decoded("dtstart") for e in calendar.walk("VEVENT")}
     assert uids[f"constraintrevisit-{c.pk}@calibrate"] == date(2026, 6, 1)
+
+
+def test_the_home_shows_constraints_undecided_since_the_last_cycle_and_revisits_passed(
+    org, ceo, cto, ceo_client
+):
+    from datetime import timedelta
+
+    from calibration.models import PlanningCycle
+
+    make_constraint(org, cto)
+    make_constraint(
+        org, cto, capability="SSO", decision="revisit", revisit_on=org.today() - timedelta(days=2)
+    )
+    PlanningCycle.create_shared(by=ceo, organization=org, name="Now", starts_on=org.today())
+    home = ceo_client.get("/o/acme/").text
+    assert "last reviewed at “Now”" in home
+    assert "1 constraint(s) still undecided since “Now”" in home
+    assert "1 constraint(s) past their “revisit on” date" in home
