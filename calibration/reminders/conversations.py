@@ -240,11 +240,12 @@ if LeadingIndicator is not None:
             for i in initiatives
             if i.ceo_acknowledged_at or i.cto_acknowledged_at
         ]
-        last = (
-            f"last acknowledged {timezone.localtime(max(acknowledged), org.tz):%-d %b %Y}"
-            if acknowledged
-            else "no timeline acknowledged by both of you yet"
-        )
+        if acknowledged:
+            last = f"last acknowledged {timezone.localtime(max(acknowledged), org.tz):%-d %b %Y}"
+        elif initiatives:
+            last = "no timeline acknowledged yet"
+        else:
+            last = "no active initiative yet"
         overdue = [
             (f"“{i.title}”: timeline not acknowledged by both", initiative_path(org.slug, i.pk))
             for i in initiatives

@@ -86,6 +86,7 @@ class ReminderSettings(SharedRecord):
     checkpoint_lead_days = models.CharField(
         "checkpoint reminders, days before",
         max_length=40,
+        blank=True,
         default=DEFAULT_LEAD_DAYS,
         help_text="Comma-separated, e.g. “7, 1”. Leave empty for none before the day itself.",
     )

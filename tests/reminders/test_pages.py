@@ -214,3 +214,12 @@ def test_the_home_section_takes_the_same_queries_with_more_history(sent, org, cy
             sent_at=template.sent_at,
         )
     assert count() == before <= 20
+
+
+def test_lead_days_may_be_emptied_leaving_only_the_day_itself(ceo_client, client, observer):
+    ceo_client.post(
+        "/o/acme/reminders/settings/", {"settings-version": 0, "settings-checkpoint_lead_days": ""}
+    )
+    client.force_login(observer)
+    page = client.get("/o/acme/reminders/").text
+    assert "Leaders hear about a checkpoint on the day, and weekly while it is overdue." in page
