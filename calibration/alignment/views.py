@@ -70,6 +70,7 @@ def _save(form, **kwargs):
 def board_context(request, sheet, *, done=(), notice="", **extra):
     """What the board needs. `preserved`: the spots the person has a form open in (sent by
     htmx as `editing`), minus the ones this request just finished (`done`)."""
+    timezone.activate(sheet.organization.tz)  # times on the sheet are the company's
     params = request.POST if request.method == "POST" else request.GET
     preserved = set(params.getlist("editing")) - set(done) - set(params.getlist("done"))
     agenda = sheet.divergence_agenda()
