@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -121,26 +121,33 @@ class BetSheet(SharedRecord):
         """Create the sheet of `quarter`, copying forward the open bets of the latest earlier
         sheet (and the links between them). Each copy waits for its leader to keep or drop it.
         Returns the existing sheet if that quarter was already started."""
-        with transaction.atomic():
+        existing = cls.for_quarter(org, quarter)
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                sheet = cls.create_shared(
+                    by=by,
+                    organization=org,
+                    fiscal_year=quarter.fiscal_year,
+                    quarter_number=quarter.number,
+                    starts_on=quarter.starts_on,
+                    ends_on=quarter.ends_on,
+                )
+                previous = (
+                    cls.objects.for_org(org)
+                    .filter(starts_on__lt=quarter.starts_on)
+                    .order_by("-starts_on")
+                    .first()
+                )
+                if previous:
+                    sheet._copy_open_bets_from(previous, by=by)
+        except (IntegrityError, ValidationError):
+            # The other leader started the same quarter a moment ago: theirs is the sheet.
             existing = cls.for_quarter(org, quarter)
-            if existing:
-                return existing
-            sheet = cls.create_shared(
-                by=by,
-                organization=org,
-                fiscal_year=quarter.fiscal_year,
-                quarter_number=quarter.number,
-                starts_on=quarter.starts_on,
-                ends_on=quarter.ends_on,
-            )
-            previous = (
-                cls.objects.for_org(org)
-                .filter(starts_on__lt=quarter.starts_on)
-                .order_by("-starts_on")
-                .first()
-            )
-            if previous:
-                sheet._copy_open_bets_from(previous, by=by)
+            if existing is None:
+                raise
+            return existing
         return sheet
 
     def _copy_open_bets_from(self, previous, *, by):
