@@ -86,7 +86,7 @@ class BetSheet(SharedRecord):
 
     @property
     def quarter(self):
-        return Quarter(self.fiscal_year, self.quarter_number, self.starts_on.month)
+        return Quarter(self.fiscal_year, self.quarter_number, self._start_month())
 
     @property
     def label(self):
@@ -94,9 +94,11 @@ class BetSheet(SharedRecord):
 
     @property
     def dates_label(self):
-        return Quarter.containing(self.starts_on, self._start_month()).dates_label
+        return self.quarter.dates_label
 
     def _start_month(self):
+        """The fiscal-year start month this sheet was made with (kept even if the company
+        later changes its fiscal year)."""
         return (self.starts_on.month - 3 * (self.quarter_number - 1) - 1) % 12 + 1
 
     @classmethod
@@ -183,7 +185,7 @@ class BetSheet(SharedRecord):
         Bet.renumber(self)
 
     def next_quarter(self):
-        return Quarter(self.fiscal_year, self.quarter_number, self._start_month()).next()
+        return self.quarter.next()
 
     # --- state -------------------------------------------------------------------------
 
@@ -300,7 +302,7 @@ class BetSheet(SharedRecord):
         for model in (Bet, BetLink, Call):
             ids = model.objects.filter(sheet=self).values("pk")
             query |= models.Q(content_type=types[model], object_id__in=ids)
-        # Records deleted from the sheet keep their changes; find them by the sheet id noted.
+        # Records deleted from the sheet keep their changes; their last snapshot names the sheet.
         query |= models.Q(
             content_type__in=[types[Bet], types[BetLink], types[Call]],
             action=Change.DELETED,
