@@ -9,6 +9,7 @@ urlpatterns = [
     path("organizations/", views.start, name="start"),
     path("organizations/new/", views.new_organization, name="new_organization"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
 ]
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from calibration.tenancy import SESSION_KEY, leaders_only
 
-from . import emails
+from . import emails, throttle
 from .forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -204,3 +205,24 @@ def accept_invitation(request, token):
     return render(
         request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form}
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, limited per address and per account. Past the per-address limit the
+    form says so; past the per-account limit no more mail is sent, but the page reads the
+    same as always, so it never reveals whether an account exists."""
+
+    PER_IP, PER_ACCOUNT, WINDOW = 5, 3, 60 * 60
+
+    def form_valid(self, form):
+        address = self.request.META.get("REMOTE_ADDR", "")
+        if throttle.over_limit("reset-ip", address, self.PER_IP, self.WINDOW):
+            form.add_error(
+                "email", "Too many reset requests from your network. Try again in an hour."
+            )
+            return self.form_invalid(form)
+        if throttle.over_limit(
+            "reset-account", form.cleaned_data["email"], self.PER_ACCOUNT, self.WINDOW
+        ):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)

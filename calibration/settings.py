@@ -99,9 +99,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several threads (runserver, the live server in tests) share the file.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Several threads (runserver, the live server in tests) share the file: wait for the
+    # write lock instead of failing, and take it at BEGIN so two writers cannot deadlock.
+    # Tests use a file too, since an in-memory database shared between threads fails at once
+    # ("table is locked") where a file waits.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -175,7 +179,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # The one periodic task: finds due reminders in PostgreSQL and queues their sends.
+    "dispatch-reminders": {
+        "task": "calibration.reminders.tasks.dispatch_reminders",
+        "schedule": 120.0,
+    },
+}
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise each message is written as a file under var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -3,6 +3,7 @@ from django.urls import include, path
 from accounts.urls import org_urlpatterns
 
 from . import views
+from .reminders import views as reminders_views
 
 org_patterns = [
     path("", views.home, name="home"),
@@ -23,4 +24,10 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("accounts/", include("accounts.urls")),
     path("o/<slug:org>/", include(org_patterns)),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders_views.unsubscribe,
+        name="reminders_unsubscribe",
+    ),
+    path("calendar/<str:token>.ics", reminders_views.calendar_feed, name="reminders_feed"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from . import export
 from .editing import save_or_explain
@@ -58,16 +58,26 @@ def planning_cycle(request, org, pk):
     return render(request, "calibration/planning_cycle.html", context)
 
 
-@require_POST
 def delete_planning_cycle(request, org, pk):
+    """Asks first; deleting keeps the cycle's last state in the history."""
     cycle = get_for_org(org, PlanningCycle, pk=pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "calibration/confirm_delete.html",
+            {"record": cycle, "cancel_url": cycle_url(cycle)},
+        )
     try:
         cycle.delete_shared(by=request.user, expected_version=int(request.POST.get("version", -1)))
     except (EditConflict, ValueError):
         messages.error(request, f"“{cycle}” changed since you opened it; it was not deleted.")
-    else:
-        messages.success(request, f"Planning cycle “{cycle}” deleted (kept in the history).")
+        return redirect(cycle_url(cycle))
+    messages.success(request, f"Planning cycle “{cycle}” deleted (kept in the history).")
     return redirect("planning_cycles", org.slug)
+
+
+def cycle_url(cycle):
+    return reverse("planning_cycle", args=[cycle.organization.slug, cycle.pk])
 
 
 @leaders_only

@@ -154,3 +154,11 @@ def test_two_truly_concurrent_saves_one_wins_one_conflicts(org, ceo, cto):
     cycle.refresh_from_db()
     assert (cycle.notes, cycle.version) == (f"{winner} notes", 2)
     assert cycle.history().filter(action="changed").count() == 1
+
+
+@pytest.mark.django_db
+def test_deleting_asks_first(ceo_client, org, cycle):
+    response = ceo_client.get(reverse("delete_planning_cycle", args=[org.slug, cycle.pk]))
+
+    assert "Delete “H1 planning”?" in response.content.decode()
+    assert PlanningCycle.objects.filter(pk=cycle.pk).exists()

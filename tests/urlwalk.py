@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from calibration.models import Change
 
@@ -64,10 +64,13 @@ class FormParser(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.forms, self.hx_gets, self._form = [], [], None
+        self.forms, self.hx_gets, self.links, self._form = [], [], [], None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        for name in ("href", "action", "hx-get", "hx-post"):
+            if a.get(name):
+                self.links.append(a[name])
         if a.get("hx-get"):
             self.hx_gets.append(a["hx-get"])
         if tag == "form":
@@ -125,3 +128,16 @@ def get_pages(client, org, ids):
                 if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                     fragments.append((full, name + " (fragment)", response.content.decode()))
     return pages + fragments
+
+
+def linked_urls(html, base):
+    """Every same-site path a page links to, resolved to its URL pattern's route."""
+    found = {}
+    for link in parse(html).links:
+        path = urlsplit(urljoin(base, link)).path
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        found.setdefault(match.route, path)
+    return found

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("settings/", views.org_settings, name="settings"),
+    path("feed/", views.feed, name="feed"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
+]

@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+app_name = "timeline"
+
+urlpatterns = [
+    path("", views.initiative_list, name="list"),
+    path("new/", views.new_initiative, name="new"),
+    path("calibration/", views.calibration, name="calibration"),
+    path("<int:pk>/", views.initiative, name="initiative"),
+    path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("<int:pk>/indicators/", views.new_indicator, name="new_indicator"),
+    path("<int:pk>/indicators/<int:indicator_pk>/", views.indicator, name="indicator"),
+    path("<int:pk>/slip-plan/", views.new_step, name="new_step"),
+    path("<int:pk>/slip-plan/<int:step_pk>/", views.step, name="step"),
+    path("<int:pk>/slip-plan/<int:step_pk>/delete/", views.delete_step, name="delete_step"),
+    path("<int:pk>/<slug:name>/", views.section, name="section"),
+    path("actions/<int:pk>/done/", views.action_done, name="slip_action_done"),
+]

@@ -1,0 +1,264 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.models import Role
+from calibration.editing import save_or_explain
+from calibration.models import EditConflict
+from calibration.tenancy import get_for_org
+
+from . import forms
+from .models import TOO_MANY_PATHS, Constraint, Path
+from .queries import FILTERS, constraint_history, filter_counts, filtered_constraints
+
+SECTIONS = {
+    "facts": forms.FactsForm,
+    "tradeoff": forms.TradeoffForm,
+    "recommendation": forms.RecommendationForm,
+    "context": forms.MarketContextForm,
+    "decision": forms.DecisionForm,
+}
+# Whose voice a section is. The other leader may write it only while nobody holds that role.
+OWNERS = {"recommendation": Role.CTO, "context": Role.CEO}
+SAVED = {
+    "facts": "The constraint is saved.",
+    "tradeoff": "The trade-off is saved.",
+    "recommendation": "The recommendation is saved.",
+    "context": "The market context is saved.",
+    "decision": "The decision is recorded.",
+}
+
+
+def wants_fragment(request):
+    return bool(request.htmx and not request.htmx.history_restore_request)
+
+
+def load_constraint(org, pk):
+    return get_for_org(
+        org,
+        Constraint.objects.select_related(
+            "recommended_path",
+            "recommended_by",
+            "market_context_by",
+            "chosen_path",
+            "decided_by",
+            "agreed_by",
+        ),
+        pk=pk,
+    )
+
+
+def leader_roles(org):
+    return set(org.memberships.filter(role__in=[Role.CEO, Role.CTO]).values_list("role", flat=True))
+
+
+def may_write_section(membership, section, roles):
+    if not membership or not membership.can_write:
+        return False
+    owner = OWNERS.get(section)
+    return owner is None or membership.role == owner or owner not in roles
+
+
+def constraint_list(request, org):
+    show = request.GET.get("show", "all")
+    if show not in FILTERS:
+        show = "all"
+    today = org.today()
+    constraints = filtered_constraints(org, show, today)
+    return render(
+        request,
+        "constraints/list.html",
+        {
+            "constraints": constraints,
+            "show": show,
+            "filters": filter_counts(org, today),
+            "today": today,
+        },
+    )
+
+
+def constraint_new(request, org):
+    today = org.today()
+    initial = {
+        key: request.GET[key]
+        for key in ("capability", "metric", "unit", "demand_kind", "demand", "demand_links")
+        if key in request.GET
+    }
+    form = forms.NewConstraintForm(request.POST or None, initial=initial, today=today)
+    if request.method == "POST" and save_or_explain(form, by=request.user, organization=org):
+        messages.success(
+            request,
+            f"Constraint “{form.instance}” recorded. Next: the paths that would close the gap.",
+        )
+        return redirect("constraints:detail", org.slug, form.instance.pk)
+    return render(request, "constraints/new.html", {"form": form})
+
+
+def detail_context(request, org, constraint, *, editing="", form=None, saved=""):
+    today = org.today()
+    paths = list(constraint.paths.all())
+    roles = leader_roles(org)
+    membership = request.membership
+    return {
+        "constraint": constraint,
+        "paths": paths,
+        "gap": constraint.gap(),
+        "today": today,
+        "editing": editing,
+        "form": form,
+        "saved": saved,
+        "slots_left": constraint.path_slots_left(paths),
+        "may": {s: may_write_section(membership, s, roles) for s in SECTIONS},
+        "may_agree": bool(
+            membership and membership.can_write and constraint.may_agree(request.user)
+        ),
+        "changes": constraint_history(constraint, paths),
+    }
+
+
+def render_detail(request, org, constraint, **kwargs):
+    context = detail_context(request, org, constraint, **kwargs)
+    template = "constraints/detail.html"
+    if wants_fragment(request):
+        template += "#body"
+    return render(request, template, context)
+
+
+def editing_form(request, org, constraint, editing):
+    """The unbound form for ?edit=<section>, path-<id> or new-path; None if not allowed."""
+    today = org.today()
+    if editing in SECTIONS:
+        if not may_write_section(request.membership, editing, leader_roles(org)):
+            return None
+        return SECTIONS[editing](instance=constraint, today=today)
+    if not (request.membership and request.membership.can_write):
+        return None
+    if editing == "new-path":
+        return forms.PathForm(constraint=constraint)
+    if editing.startswith("path-"):
+        try:
+            path = constraint.paths.get(pk=int(editing.removeprefix("path-")))
+        except (ValueError, Path.DoesNotExist):
+            return None
+        return forms.PathForm(instance=path)
+    return None
+
+
+@vary_on_headers("HX-Request")
+def constraint_detail(request, org, pk):
+    constraint = load_constraint(org, pk)
+    editing = request.GET.get("edit", "")
+    form = editing_form(request, org, constraint, editing) if editing else None
+    return render_detail(request, org, constraint, editing=editing if form else "", form=form)
+
+
+def after_save(request, org, constraint, message):
+    if wants_fragment(request):
+        return render_detail(request, org, load_constraint(org, constraint.pk), saved=message)
+    messages.success(request, message)
+    return redirect("constraints:detail", org.slug, constraint.pk)
+
+
+@require_POST
+def constraint_edit(request, org, pk, section):
+    constraint = load_constraint(org, pk)
+    if section not in SECTIONS:
+        raise Http404("No such section")
+    if not may_write_section(request.membership, section, leader_roles(org)):
+        owner = OWNERS[section]
+        raise PermissionDenied(f"This is the {Role(owner).label}'s to write.")
+    decided_before = (constraint.decision, constraint.chosen_path_id, constraint.revisit_on)
+    form = SECTIONS[section](request.POST, instance=constraint, today=org.today())
+    extra = {}
+    if section == "recommendation":
+        extra["recommended_by"] = request.user
+    elif section == "context":
+        extra["market_context_by"] = request.user
+    elif section == "decision" and form.is_valid():
+        decided = (form.instance.decision, form.instance.chosen_path_id, form.instance.revisit_on)
+        if decided != decided_before or not constraint.decided_by_id:
+            form.instance.record_decision(request.user)
+    if save_or_explain(form, by=request.user, **extra):
+        return after_save(request, org, constraint, SAVED[section])
+    # The form holds what was typed; the page around it shows what is saved.
+    return render_detail(request, org, load_constraint(org, pk), editing=section, form=form)
+
+
+@require_POST
+def constraint_agree(request, org, pk):
+    constraint = load_constraint(org, pk)
+    form = forms.AgreementForm(request.POST, instance=constraint)
+    if not constraint.may_agree(request.user):
+        return after_save(request, org, constraint, "Nothing to agree to: the decision is yours.")
+    if save_or_explain(
+        form,
+        by=request.user,
+        note="agreed to the decision",
+        agreed_by=request.user,
+        agreed_at=timezone.now(),
+    ):
+        return after_save(request, org, constraint, "You agreed: the decision is made by both.")
+    return render_detail(
+        request, org, load_constraint(org, pk), saved=" ".join(form.non_field_errors())
+    )
+
+
+@require_POST
+def path_add(request, org, pk):
+    constraint = load_constraint(org, pk)
+    form = forms.PathForm(request.POST, constraint=constraint)
+    try:
+        saved = save_or_explain(form, by=request.user, organization=org)
+    except IntegrityError:
+        # Another path took the last free slot between our check and our insert.
+        form.add_error(None, TOO_MANY_PATHS)
+        saved = False
+    if saved:
+        return after_save(request, org, constraint, f"{form.instance} added.")
+    return render_detail(request, org, constraint, editing="new-path", form=form)
+
+
+def load_path(org, constraint, path_pk):
+    return get_for_org(org, Path, pk=path_pk, constraint=constraint)
+
+
+@require_POST
+def path_edit(request, org, pk, path_pk):
+    constraint = load_constraint(org, pk)
+    path = load_path(org, constraint, path_pk)
+    form = forms.PathForm(request.POST, instance=path)
+    if save_or_explain(form, by=request.user):
+        return after_save(request, org, constraint, f"{form.instance} saved.")
+    return render_detail(request, org, constraint, editing=f"path-{path.pk}", form=form)
+
+
+@require_POST
+def path_delete(request, org, pk, path_pk):
+    constraint = load_constraint(org, pk)
+    path = load_path(org, constraint, path_pk)
+    if path.pk in (constraint.recommended_path_id, constraint.chosen_path_id):
+        role = "recommended" if path.pk == constraint.recommended_path_id else "chosen"
+        message = f"{path} is the {role} path: change that first, then remove it."
+        if wants_fragment(request):
+            return render_detail(request, org, constraint, saved=message)
+        messages.error(request, message)
+        return redirect("constraints:detail", org.slug, constraint.pk)
+    try:
+        path.delete_shared(by=request.user, expected_version=int(request.POST.get("version", -1)))
+    except (EditConflict, ValueError):
+        message = f"{path} changed since you opened it; it was not removed."
+    else:
+        message = f"{path} removed (kept in the history)."
+    return after_save(request, org, constraint, message)
+
+
+def new_constraint_url(org, **params):
+    return reverse("constraints:new", args=[org.slug]) + ("?" + urlencode(params) if params else "")

@@ -1,0 +1,99 @@
+"""Each member's private iCalendar (RFC 5545) feed: the organization's dated events.
+
+Event providers register with @events and yield Event rows for one organization; UIDs are
+stable (<kind>-<pk>@calibrate) and SEQUENCE follows the record's version, so calendar apps
+update an event in place rather than duplicate it.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as ICalEvent
+
+from calibration.models import PlanningCycle
+
+EVENT_SOURCES = []
+
+
+@dataclass
+class Event:
+    uid: str
+    summary: str
+    start: date
+    end: date | None = None  # inclusive last day; None = a one-day event
+    description: str = ""
+    path: str = ""
+    sequence: int = 0
+    modified: datetime | None = None
+    starts_at: datetime | None = None  # a timed event (e.g. a session) instead of all-day
+    ends_at: datetime | None = None
+
+
+def events(function):
+    EVENT_SOURCES.append(function)
+    return function
+
+
+def uid(kind, pk):
+    return f"{kind}-{pk}@calibrate"
+
+
+@events
+def planning_cycles(org):
+    for cycle in PlanningCycle.objects.for_org(org):
+        yield Event(
+            uid=uid("planningcycle", cycle.pk),
+            summary=f"Planning cycle: {cycle.name} — review open constraints",
+            start=cycle.starts_on,
+            end=cycle.ends_on,
+            description=cycle.notes,
+            path=reverse("planning_cycle", args=[org.slug, cycle.pk]),
+            sequence=cycle.version,
+            modified=cycle.updated_at,
+        )
+
+
+def organization_events(org):
+    from . import sources  # noqa: F401 — the conversation sources register events too
+
+    found = [event for provider in EVENT_SOURCES for event in provider(org)]
+    return sorted(found, key=lambda e: (e.start, e.summary))
+
+
+def build_feed(org):
+    calendar = Calendar()
+    calendar.add("prodid", "-//Calibrate//Reminders//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Calibrate · {org.name}")
+    calendar.add("x-wr-timezone", org.time_zone)
+    stamp = timezone.now()
+    for item in organization_events(org):
+        event = ICalEvent()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        if item.starts_at:
+            event.add("dtstart", item.starts_at)
+            event.add("dtend", item.ends_at or item.starts_at + timedelta(hours=1))
+        else:
+            event.add("dtstart", item.start)
+            event.add("dtend", (item.end or item.start) + timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("sequence", item.sequence)
+        event.add("transp", "TRANSPARENT")
+        if item.modified:
+            event.add("last-modified", item.modified)
+        if item.path:
+            event.add("url", settings.SITE_URL + item.path)
+        description = "\n\n".join(
+            part for part in (item.description, settings.SITE_URL + item.path) if part
+        )
+        if description:
+            event.add("description", description)
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,367 @@
+"""The reminder engine: find what is due, claim it, send it, exactly once.
+
+All state lives in PostgreSQL (the Reminder table); Celery only carries "send row N with
+claim T" messages, so a beat or worker restart loses nothing.
+
+1. materialise(now): every source (sources.py) yields what is due around now; each due
+   reminder becomes a Reminder row per recipient with bulk_create(ignore_conflicts=True)
+   on the UNIQUE key (kind, object, occurrence, recipient) — running it twice, or from two
+   dispatchers at once, creates each row once.
+2. claim(now): a conditional UPDATE turns due rows that are pending (or whose claim's lease
+   has expired) into `claimed` with a fresh token and a lease; only the rows whose token we
+   wrote are ours. The send tasks are queued in transaction.on_commit, never before the
+   claim is committed.
+3. deliver(pk, token): the task swaps the dispatcher's token for its own (a second delivery
+   of the same message finds the token gone and does nothing), re-checks the recipient
+   still wants this kind, sends text+HTML mail, and marks the row sent only after the SMTP
+   server accepted it. SMTP errors are retried with exponential backoff and jitter, capped
+   (REMINDER_MAX_ATTEMPTS); then the row is `failed` and shows on the organization home.
+
+A worker killed before the SMTP server accepted the mail loses nothing: the lease expires
+and the next dispatch claims the row again. The one window where a mail can go twice is a
+crash after the server accepted and before the row was marked sent (milliseconds); the
+mail carries a stable Message-ID (reminder-<pk>@…) so mail systems can drop the copy.
+"""
+
+import logging
+import random
+import smtplib
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Membership, Organization
+
+from .kinds import LEADERS
+from .models import Reminder, ReminderPreference, ReminderSettings, parse_lead_days
+
+log = logging.getLogger(__name__)
+
+SEND_HOUR = time(9, 0)
+
+
+def conf(name, default):
+    return getattr(settings, name, default)
+
+
+def lease():
+    return timedelta(seconds=conf("REMINDER_LEASE_SECONDS", 600))
+
+
+def grace():
+    """How late a reminder may still go out, e.g. after everything was down for a day."""
+    return timedelta(days=conf("REMINDER_GRACE_DAYS", 3))
+
+
+def max_attempts():
+    return conf("REMINDER_MAX_ATTEMPTS", 5)
+
+
+def backoff(attempts):
+    """Seconds before attempt `attempts + 1`: exponential from REMINDER_RETRY_BASE_SECONDS,
+    capped at REMINDER_RETRY_CAP_SECONDS, with full jitter on the upper half."""
+    base = conf("REMINDER_RETRY_BASE_SECONDS", 30)
+    cap = conf("REMINDER_RETRY_CAP_SECONDS", 1800)
+    delay = min(cap, base * 2 ** max(0, attempts - 1))
+    return delay / 2 + random.uniform(0, delay / 2)
+
+
+def at_nine(day, tz):
+    """09:00 on `day` where the organization is, as an aware datetime."""
+    return datetime.combine(day, SEND_HOUR, tzinfo=tz)
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    """A reminder of `kind` about `obj`, due at 09:00 local on `day`, for members with one of
+    `roles` and/or the users with ids in `users`. When everything was down on `day`, it
+    still goes later (within the grace period) unless the organization's today is past
+    `last_day` — e.g. "checkpoint coming" makes no sense once the checkpoint's day came."""
+
+    kind: str
+    obj: object
+    occurrence: str
+    day: date
+    roles: tuple = LEADERS
+    users: tuple = ()
+    last_day: date | None = None
+
+
+@dataclass
+class Window:
+    """The instants a dispatch covers: reminders due in (since, now]."""
+
+    now: datetime
+    since: datetime
+    _lead_days: dict = field(default=None, repr=False)
+
+    @property
+    def first_day(self):
+        return self.since.date() - timedelta(days=1)
+
+    @property
+    def last_day(self):
+        return self.now.date() + timedelta(days=1)
+
+    @property
+    def day_range(self):
+        """Every local day whose 09:00 can fall in the window, in any time zone."""
+        return (self.first_day, self.last_day)
+
+    def lead_days(self, organization_id):
+        if self._lead_days is None:
+            self._lead_days = {
+                s.organization_id: s.lead_days for s in ReminderSettings.objects.all()
+            }
+        return self._lead_days.get(organization_id, parse_lead_days("7, 1"))
+
+    def all_lead_days(self):
+        self.lead_days(None)
+        values = {d for days in self._lead_days.values() for d in days} | {7, 1}
+        return sorted(values)
+
+
+SOURCES = []
+
+
+def source(function):
+    """Register a function `window -> iterable of Due`; new kinds plug in without the engine."""
+    SOURCES.append(function)
+    return function
+
+
+def collect(window):
+    from . import sources  # noqa: F401 — registers the sources
+
+    for function in SOURCES:
+        yield from function(window)
+
+
+# --- 1. materialise -----------------------------------------------------------------------
+
+
+def organization_id(obj):
+    """The organization a reminder's object belongs to (the object may be the organization,
+    e.g. "no alignment session scheduled" concerns the company, not a record)."""
+    if isinstance(obj, Organization):
+        return obj.pk
+    return obj.organization_id
+
+
+def materialise(now=None, batch_size=1000):
+    """Create the Reminder rows for everything due in (now - grace, now]. Idempotent."""
+    now = now or timezone.now()
+    window = Window(now=now, since=now - grace())
+    dues = list(collect(window))
+    if not dues:
+        return 0
+    org_ids = {organization_id(d.obj) for d in dues}
+    orgs = Organization.objects.in_bulk(org_ids)
+    members = {}
+    for org_id, user_id, role in Membership.objects.filter(organization__in=org_ids).values_list(
+        "organization_id", "user_id", "role"
+    ):
+        members.setdefault(org_id, []).append((user_id, role))
+    muted = {
+        (p.organization_id, p.user_id): set(p.muted_kinds)
+        for p in ReminderPreference.objects.filter(organization__in=org_ids)
+    }
+    content_types = {}
+    rows = []
+    for due in dues:
+        org = orgs[organization_id(due.obj)]
+        due_at = at_nine(due.day, org.tz)
+        if not (window.since < due_at <= now):
+            continue
+        if due.last_day and now.astimezone(org.tz).date() > due.last_day:
+            continue
+        model = type(due.obj)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model)
+        recipients = {
+            user_id
+            for user_id, role in members.get(org.pk, [])
+            if role in due.roles or user_id in due.users
+        }
+        for user_id in sorted(recipients):
+            if due.kind in muted.get((org.pk, user_id), ()):
+                continue
+            rows.append(
+                Reminder(
+                    organization_id=org.pk,
+                    kind=due.kind,
+                    content_type=content_types[model],
+                    object_id=due.obj.pk,
+                    occurrence=due.occurrence,
+                    recipient_id=user_id,
+                    due_at=due_at,
+                )
+            )
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
+    return len(rows)
+
+
+# --- 2. claim -----------------------------------------------------------------------------
+
+
+def claimable(now):
+    return Reminder.objects.filter(due_at__lte=now).filter(
+        Q(state=Reminder.PENDING) | Q(state=Reminder.CLAIMED, claimed_until__lt=now)
+    )
+
+
+def claim(now=None, limit=500, queue=None):
+    """Claim up to `limit` due rows; queue their sends after commit. Returns the claimed ids.
+
+    The SELECT … FOR UPDATE SKIP LOCKED lets two dispatchers take different rows; the
+    UPDATE repeats the condition, so even without row locks (SQLite) a row another
+    dispatcher claimed first is not ours: we send only the rows holding our token.
+    """
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    queue = queue or queue_sends
+    with transaction.atomic():
+        ids = list(
+            claimable(now)
+            .order_by("due_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        updated = (
+            claimable(now)
+            .filter(pk__in=ids)
+            .update(state=Reminder.CLAIMED, claim_token=token, claimed_until=now + lease())
+        )
+        if updated != len(ids):
+            ids = list(Reminder.objects.filter(claim_token=token).values_list("pk", flat=True))
+        claimed = [(pk, token) for pk in ids]
+        transaction.on_commit(lambda: queue(claimed))
+    return ids
+
+
+def queue_sends(claimed):
+    from .tasks import send_reminder
+
+    for pk, token in claimed:
+        send_reminder.delay(pk, token)
+
+
+def dispatch(now=None, batch=500, max_batches=100, queue=None):
+    """What beat runs: materialise, then claim in batches. Returns (materialised, claimed)."""
+    now = now or timezone.now()
+    made = materialise(now)
+    total = 0
+    for _ in range(max_batches):
+        ids = claim(now, limit=batch, queue=queue)
+        total += len(ids)
+        if len(ids) < batch:
+            break
+    return made, total
+
+
+# --- 3. deliver ---------------------------------------------------------------------------
+
+
+class RetryLater(Exception):
+    def __init__(self, token, countdown, error):
+        super().__init__(str(error))
+        self.token, self.countdown, self.error = token, countdown, error
+
+
+SMTP_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def take(pk, token, now):
+    """Swap the claim's token for a fresh one: of two deliveries of the same message, one
+    wins. Returns the new token, or None when this claim is no longer ours."""
+    mine = uuid.uuid4().hex
+    taken = Reminder.objects.filter(
+        pk=pk, state=Reminder.CLAIMED, claim_token=token, claimed_until__gte=now
+    ).update(claim_token=mine, claimed_until=now + lease())
+    return mine if taken else None
+
+
+def deliver(pk, token, now=None):
+    """Send reminder `pk` if claim `token` is still ours. Returns "sent", "stale",
+    "cancelled" or "failed"; raises RetryLater when the SMTP server should be tried again."""
+    from .mail import NoLongerDue, build_message, still_wanted
+
+    now = now or timezone.now()
+    mine = take(pk, token, now)
+    if mine is None:
+        return "stale"
+    reminder = Reminder.objects.select_related("organization", "recipient", "content_type").get(
+        pk=pk
+    )
+    mine_q = Reminder.objects.filter(pk=pk, claim_token=mine)
+    obj = reminder.subject_object
+    reason = still_wanted(reminder, obj)
+    if reason:
+        mine_q.update(state=Reminder.CANCELLED, claim_token="", last_error=reason)
+        return "cancelled"
+    try:
+        message = build_message(reminder, obj)
+    except NoLongerDue as gone:
+        mine_q.update(state=Reminder.CANCELLED, claim_token="", last_error=str(gone)[:500])
+        return "cancelled"
+    except Exception as error:  # a bug, not a passing outage: fail visibly, do not loop
+        log.exception("reminder %s could not be built", pk)
+        return give_up(mine_q, reminder.attempts + 1, error)
+    try:
+        message.send()
+    except SMTP_ERRORS as error:
+        attempts = reminder.attempts + 1
+        text = error_text(error)
+        if attempts >= max_attempts():
+            log.warning("reminder %s failed after %s attempts: %s", pk, attempts, text)
+            return give_up(mine_q, attempts, error)
+        countdown = backoff(attempts)
+        mine_q.update(
+            attempts=attempts,
+            last_error=text,
+            claimed_until=timezone.now() + timedelta(seconds=countdown) + lease(),
+        )
+        raise RetryLater(mine, countdown, error) from error
+    mine_q.update(
+        state=Reminder.SENT,
+        sent_at=timezone.now(),
+        attempts=reminder.attempts + 1,
+        subject=message.subject[:200],
+        claim_token="",
+        claimed_until=None,
+        last_error="",
+    )
+    return "sent"
+
+
+def error_text(error):
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def give_up(mine_q, attempts, error):
+    mine_q.update(
+        state=Reminder.FAILED,
+        attempts=attempts,
+        last_error=error_text(error),
+        claim_token="",
+        failed_at=timezone.now(),
+    )
+    return "failed"
+
+
+def retry_failed(reminder):
+    """A leader asked to try a failed reminder again: back to pending, attempts reset."""
+    return Reminder.objects.filter(pk=reminder.pk, state=Reminder.FAILED).update(
+        state=Reminder.PENDING, attempts=0, claim_token="", claimed_until=None
+    )

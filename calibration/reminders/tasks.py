@@ -1,0 +1,31 @@
+"""Celery tasks: the periodic dispatcher (beat) and the send of one reminder.
+
+Both are idempotent. `send_reminder` acknowledges late and is redelivered if its worker is
+lost: a second delivery finds its claim token gone and does nothing. `dispatch_reminders`
+acknowledges early and expires: beat runs it again in a few minutes anyway, and a pile of
+stale dispatch messages after an outage would only repeat the same work.
+"""
+
+from celery import shared_task
+
+from . import engine
+
+
+@shared_task(acks_late=False, ignore_result=True, expires=240)
+def dispatch_reminders():
+    made, claimed = engine.dispatch()
+    return {"materialised": made, "claimed": claimed}
+
+
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=None
+)
+def send_reminder(self, pk, token):
+    try:
+        return engine.deliver(pk, token)
+    except engine.RetryLater as later:
+        # Retry with the token this delivery now holds; the row's lease covers the wait. The
+        # cap is the row's attempts (REMINDER_MAX_ATTEMPTS), so Celery's own is off.
+        raise self.retry(
+            args=(pk, later.token), countdown=later.countdown, exc=later.error
+        ) from later

@@ -1,0 +1,997 @@
+"""The timeline conversation: initiatives, their three timelines, the external commitment
+and its gap, estimate revisions, leading indicators, the slip communication plan.
+
+Public model API (used by the board-prep view and reminders — keep it stable, add only):
+
+* ``Initiative`` — ``Initiative.objects.for_org(org)``, ``.for_board(org)`` (active ones with
+  everything prefetched), ``.for_list(org)``; per initiative: ``timeline_date(name)``,
+  ``plan_date()``, ``contingency_date()``, ``gap_sentence()``, ``gap_weeks()``,
+  ``forecast()``, ``probability_by(date)``, ``probability_of_meeting_commitment()``,
+  ``tracking_timeline()``, ``tracking_date()``, ``tracking_changed_on()``, ``board_summary(today)``,
+  ``is_tracking_past_commitment()``, ``acknowledgements()``, ``is_acknowledged()``,
+  ``last_estimate_change()``, ``delays_weeks()``, ``indicator_counts(today)``,
+  ``next_checkpoint(today)``, ``landed()``, ``open_slip_actions()``.
+* ``EstimateRevision`` — append-only: one row per changed date (who, when, old → new, reason).
+* ``LeadingIndicator`` — ``LeadingIndicator.objects.for_org(org).with_due_date()`` annotates
+  ``due_date`` (a date, or week N from the start); ``.pending()``, ``.due_by(date)``;
+  per indicator: ``due_date_value()``, ``is_overdue(today)``, ``state(today)``.
+* ``SlipPlanStep`` — the agreed rows (who tells whom what, N days after detection).
+* ``SlipEvent`` — one detection of a slip (an indicator missed, or tracking past the
+  commitment) and ``SlipAction`` — the dated actions it created:
+  ``SlipAction.objects.for_org(org).open()``, ``.due_by(date)``, ``.with_initiative()``,
+  ``.for_home(org)``; per action ``is_overdue(today)``, ``mark_done(by=, expected_version=)``.
+* ``organization_calibration(org)`` and ``calibration_figures(initiatives)``.
+"""
+
+import datetime
+import statistics
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import DateField, DurationField, ExpressionWrapper, F, Prefetch
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from calibration.models import SharedRecord, SharedRecordQuerySet
+
+from . import forecast as forecasting
+
+BEST, EXPECTED, WORST = "best", "expected", "worst"
+TIMELINES = [(BEST, "best case"), (EXPECTED, "expected case"), (WORST, "worst case")]
+TIMELINE_ORDER = {BEST: 0, EXPECTED: 1, WORST: 2}
+COMMITMENT = "commitment"
+ESTIMATE_FIELDS = {
+    BEST: "best_date",
+    EXPECTED: "expected_date",
+    WORST: "worst_date",
+    COMMITMENT: "commitment_date",
+}
+
+
+def weeks_between(earlier, later):
+    """Whole and fractional weeks from `earlier` to `later`, rounded to one decimal."""
+    return round((later - earlier).days / 7, 1)
+
+
+def format_weeks(weeks):
+    weeks = abs(weeks)
+    shown = f"{weeks:g}" if weeks != int(weeks) else str(int(weeks))
+    return f"{shown} week" + ("" if weeks == 1 else "s")
+
+
+# --------------------------------------------------------------------------------------------
+# Initiatives
+# --------------------------------------------------------------------------------------------
+
+
+class InitiativeQuerySet(SharedRecordQuerySet):
+    def with_everything(self):
+        """Everything the list, the page and the board view read, in a fixed number of queries."""
+        return self.select_related(
+            "owner",
+            "commitment_set_by",
+            "ceo_acknowledged_by",
+            "cto_acknowledged_by",
+            "organization",
+        ).prefetch_related(
+            Prefetch("indicators", queryset=LeadingIndicator.objects.order_by("due_on", "id")),
+            Prefetch(
+                "revisions", queryset=EstimateRevision.objects.select_related("by").order_by("at")
+            ),
+            Prefetch(
+                "slip_actions",
+                queryset=SlipAction.objects.select_related("owner", "done_by").order_by(
+                    "due_on", "id"
+                ),
+            ),
+        )
+
+    def with_page_details(self):
+        """with_everything() plus the slip plan and its events, for the initiative page."""
+        return self.with_everything().prefetch_related(
+            Prefetch("slip_plan", queryset=SlipPlanStep.objects.select_related("owner")),
+            Prefetch("slip_events", queryset=SlipEvent.objects.order_by("-detected_on", "-id")),
+        )
+
+    def for_list(self, org):
+        return self.for_org(org).with_everything()
+
+    def for_board(self, org):
+        """Every active initiative of `org`, ready for the board-prep view (bounded queries)."""
+        return self.for_list(org).filter(status=Initiative.Status.ACTIVE)
+
+
+class Initiative(SharedRecord):
+    """A major piece of work with three timelines, an external commitment and their gap.
+
+    The CTO brings the engineering estimate (best ≤ expected ≤ worst, all after the start);
+    the CEO brings the external commitment. Both acknowledge the gap; any change to a
+    timeline or to the commitment clears both acknowledgements and is kept as an
+    EstimateRevision (with a required reason once the initiative is active). When it first
+    becomes active, its timelines are kept as the baseline; later slips are delays.
+    Write it only through ``create_shared`` / ``save_shared``.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Active"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Audience(models.TextChoices):
+        BOARD = "board", "the board"
+        PARTNER = "partner", "a partner"
+        MARKET = "market", "the market"
+        CUSTOMERS = "customers", "customers"
+
+    title = models.CharField(max_length=140)
+    summary = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="owner (engineering)",
+        help_text="Who owns the estimate on the CTO's side.",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    start_date = models.DateField("start date")
+
+    best_date = models.DateField("best case")
+    best_assumptions = models.TextField("best case assumptions", blank=True)
+    best_risks = models.TextField("best case risks", blank=True)
+    expected_date = models.DateField("expected case")
+    expected_assumptions = models.TextField("expected case assumptions", blank=True)
+    expected_risks = models.TextField("expected case risks", blank=True)
+    worst_date = models.DateField("worst case")
+    worst_assumptions = models.TextField("worst case assumptions", blank=True)
+    worst_risks = models.TextField("worst case risks", blank=True)
+    contingency_plan = models.TextField("contingency plan", blank=True)
+
+    commitment_date = models.DateField("external commitment", null=True, blank=True)
+    commitment_audience = models.CharField(
+        "communicated to", max_length=12, choices=Audience.choices, blank=True
+    )
+    commitment_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    commitment_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    ceo_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="CEO acknowledgement",
+    )
+    ceo_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    cto_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="CTO acknowledgement",
+    )
+    cto_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgements_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acknowledgements_cleared_because = models.CharField(max_length=200, blank=True, editable=False)
+
+    baseline_best = models.DateField("baseline best case", null=True, blank=True)
+    baseline_expected = models.DateField("baseline expected case", null=True, blank=True)
+    baseline_worst = models.DateField("baseline worst case", null=True, blank=True)
+    baseline_set_on = models.DateField("became active on", null=True, blank=True)
+
+    delivered_on = models.DateField("delivered on", null=True, blank=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expected_date", "id"]
+
+    def __str__(self):
+        return self.title
+
+    # --- validation ---------------------------------------------------------------------
+
+    def clean(self):
+        errors = {}
+        start = self.start_date
+        if start:
+            for name in (BEST, EXPECTED, WORST):
+                value = self.timeline_date(name)
+                if value and value <= start:
+                    errors.setdefault(ESTIMATE_FIELDS[name], []).append(
+                        f"The {dict(TIMELINES)[name]} must be after the start date ({start})."
+                    )
+        if self.best_date and self.expected_date and self.expected_date < self.best_date:
+            errors.setdefault("expected_date", []).append(
+                f"The expected case cannot be earlier than the best case ({self.best_date})."
+            )
+        if self.expected_date and self.worst_date and self.worst_date < self.expected_date:
+            errors.setdefault("worst_date", []).append(
+                f"The worst case cannot be earlier than the expected case ({self.expected_date})."
+            )
+        elif self.best_date and self.worst_date and self.worst_date < self.best_date:
+            errors.setdefault("worst_date", []).append(
+                f"The worst case cannot be earlier than the best case ({self.best_date})."
+            )
+        if self.commitment_date and not self.commitment_audience:
+            errors["commitment_audience"] = ["Say who heard this date."]
+        if self.commitment_audience and not self.commitment_date:
+            errors["commitment_date"] = ["Give the date that was communicated."]
+        if self.status == self.Status.DELIVERED and not self.delivered_on:
+            errors["delivered_on"] = ["Give the date it was actually delivered."]
+        if self.delivered_on and start and self.delivered_on < start:
+            errors.setdefault("delivered_on", []).append(
+                f"It cannot be delivered before it started ({start})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- the three timelines and the commitment -----------------------------------------
+
+    def timeline_date(self, name):
+        """The date of timeline `name` ("best", "expected", "worst")."""
+        return getattr(self, ESTIMATE_FIELDS[name])
+
+    def plan_date(self):
+        """What the organization plans against: the expected case."""
+        return self.expected_date
+
+    def contingency_date(self):
+        """The contingency: the worst case."""
+        return self.worst_date
+
+    def timelines(self):
+        """[(name, label, date, assumptions, risks)] for best, expected, worst."""
+        return [
+            (
+                name,
+                label,
+                self.timeline_date(name),
+                getattr(self, f"{name}_assumptions"),
+                getattr(self, f"{name}_risks"),
+            )
+            for name, label in TIMELINES
+        ]
+
+    def has_commitment(self):
+        return self.commitment_date is not None
+
+    def gap_weeks(self):
+        """Weeks between the commitment and the expected case: positive when the commitment
+        is earlier than the plan (the gap to close). None without a commitment."""
+        if not self.commitment_date:
+            return None
+        return weeks_between(self.commitment_date, self.expected_date)
+
+    def gap_sentence(self):
+        """The gap in plain words, e.g. "The board hears 2027-03-01; the plan says 2027-05-01:
+        8 weeks earlier than expected, 3 weeks earlier than best case." """
+        if not self.commitment_date:
+            return "No date has been communicated outside yet."
+        who = self.get_commitment_audience_display() or "The outside world"
+        who = who[0].upper() + who[1:]
+        verb = "hear" if self.commitment_audience in ("customers",) else "hears"
+        head = (
+            f"{who} {verb} {self.commitment_date.isoformat()}; "
+            f"the plan says {self.expected_date.isoformat()}"
+        )
+        parts = []
+        c = self.commitment_date
+        for name, label in ((EXPECTED, "expected"), (BEST, "best case"), (WORST, "worst case")):
+            d = self.timeline_date(name)
+            if c == d:
+                parts.append(f"the same as {label}")
+            elif name == EXPECTED or (name == BEST and c < d) or (name == WORST and c > d):
+                direction = "earlier" if c < d else "later"
+                parts.append(f"{format_weeks(weeks_between(c, d))} {direction} than {label}")
+        return f"{head}: {', '.join(parts)}."
+
+    # --- acknowledgement ----------------------------------------------------------------
+
+    def acknowledgements(self):
+        """{"ceo": (user, at) or None, "cto": (user, at) or None}."""
+        return {
+            "ceo": (self.ceo_acknowledged_by, self.ceo_acknowledged_at)
+            if self.ceo_acknowledged_at
+            else None,
+            "cto": (self.cto_acknowledged_by, self.cto_acknowledged_at)
+            if self.cto_acknowledged_at
+            else None,
+        }
+
+    def is_acknowledged(self):
+        """Both the CEO and the CTO acknowledged the current gap."""
+        return bool(self.ceo_acknowledged_at and self.cto_acknowledged_at)
+
+    def acknowledge(self, *, by, role, expected_version):
+        """Record that the CEO or CTO (`role`) acknowledges the gap as it now stands."""
+        if role not in ("ceo", "cto"):
+            raise ValidationError("Only the CEO and the CTO acknowledge the gap.")
+        if not self.commitment_date:
+            raise ValidationError("There is no external commitment to acknowledge yet.")
+        setattr(self, f"{role}_acknowledged_by", by)
+        setattr(self, f"{role}_acknowledged_at", timezone.now())
+        return self.save_shared(by=by, expected_version=expected_version, note="Acknowledged gap")
+
+    def _clear_acknowledgements(self, because):
+        had_any = self.ceo_acknowledged_at or self.cto_acknowledged_at
+        self.ceo_acknowledged_by = self.cto_acknowledged_by = None
+        self.ceo_acknowledged_at = self.cto_acknowledged_at = None
+        if had_any:
+            self.acknowledgements_cleared_at = timezone.now()
+            self.acknowledgements_cleared_because = because[:200]
+
+    # --- writing: revisions, acknowledgement reset, baseline, triggers --------------------
+
+    def estimate_changes(self, before):
+        """[(field, old, new)] of the dates that differ from `before` (None: all are new)."""
+        rows = []
+        for name, attr in ESTIMATE_FIELDS.items():
+            old = getattr(before, attr) if before is not None else None
+            new = getattr(self, attr)
+            if old != new and not (before is None and new is None):
+                rows.append((name, old, new))
+        return rows
+
+    def reason_required(self):
+        """A reason is required for changing an estimate date once the initiative is active
+        (judged on the saved status)."""
+        return self.status == self.Status.ACTIVE
+
+    @classmethod
+    def create_shared(cls, *, by, note="", **fields):
+        with transaction.atomic():
+            record = super().create_shared(by=by, note=note, **fields)
+            changed = False
+            if record.commitment_date and not record.commitment_set_at:
+                record.commitment_set_by, record.commitment_set_at = by, timezone.now()
+                changed = True
+            if record.status == cls.Status.ACTIVE and not record.baseline_set_on:
+                record._set_baseline()
+                changed = True
+            if changed:
+                type(record)._base_manager.filter(pk=record.pk).update(
+                    commitment_set_by=record.commitment_set_by,
+                    commitment_set_at=record.commitment_set_at,
+                    baseline_best=record.baseline_best,
+                    baseline_expected=record.baseline_expected,
+                    baseline_worst=record.baseline_worst,
+                    baseline_set_on=record.baseline_set_on,
+                )
+            record._record_revisions(record.estimate_changes(None), by, note)
+        return record
+
+    def save_shared(self, *, by, expected_version, note=""):
+        """Save (conflict-checked). Changing a timeline or the commitment records a revision
+        per date, clears both acknowledgements, and needs a reason (`note`) once active."""
+        with transaction.atomic():
+            before = type(self)._base_manager.select_for_update().filter(pk=self.pk).first()
+            if before is None or before.version != expected_version:
+                return super().save_shared(by=by, expected_version=expected_version, note=note)
+            changes = self.estimate_changes(before)
+            if changes and before.status == self.Status.ACTIVE and not note.strip():
+                raise ValidationError(
+                    {
+                        "reason": "Say why the estimate changed: it is active, so no date moves quietly."
+                    }
+                )
+            if changes:
+                names = ", ".join(
+                    "the commitment" if n == COMMITMENT else f"the {n} case" for n, _, _ in changes
+                )
+                self._clear_acknowledgements(f"{names} changed")
+            if any(n == COMMITMENT for n, _, _ in changes) or (
+                self.commitment_audience != before.commitment_audience
+            ):
+                self.commitment_set_by, self.commitment_set_at = by, timezone.now()
+            if not self.commitment_date:
+                self.commitment_set_by = self.commitment_set_at = None
+            if self.status == self.Status.ACTIVE and not self.baseline_set_on:
+                self._set_baseline()
+            if self.status != self.Status.DELIVERED and before.status == self.Status.DELIVERED:
+                self.delivered_on = None
+            # Was tracking already past the (new) commitment with the old dates? Then moving
+            # the commitment alone is a deliberate choice with an acknowledged gap, not a slip.
+            before.commitment_date = self.commitment_date
+            was_past = before.is_tracking_past_commitment()
+            super().save_shared(by=by, expected_version=expected_version, note=note)
+            self._record_revisions(changes, by, note)
+            if changes:
+                self.check_slip_triggers(by=by, was_past=was_past)
+        return self
+
+    def _set_baseline(self):
+        self.baseline_best = self.best_date
+        self.baseline_expected = self.expected_date
+        self.baseline_worst = self.worst_date
+        self.baseline_set_on = self.organization.today()
+
+    def _record_revisions(self, changes, by, reason):
+        EstimateRevision.objects.bulk_create(
+            EstimateRevision(
+                organization_id=self.organization_id,
+                initiative=self,
+                field=name,
+                old_date=old,
+                new_date=new,
+                reason=reason,
+                by=by,
+            )
+            for name, old, new in changes
+        )
+
+    # --- estimate history -----------------------------------------------------------------
+
+    def revisions_list(self):
+        """Revisions oldest first (uses the prefetch when there is one)."""
+        return sorted(self.revisions.all(), key=lambda r: (r.at, r.pk))
+
+    def last_estimate_change(self):
+        """The latest revision that changed an existing date (not the first setting), or None."""
+        changes = [r for r in self.revisions_list() if r.old_date is not None]
+        return changes[-1] if changes else None
+
+    def delays_weeks(self):
+        """{"best"/"expected"/"worst": weeks later than the baseline}, {} before it is active."""
+        if not self.baseline_set_on:
+            return {}
+        return {
+            name: weeks_between(getattr(self, f"baseline_{name}"), self.timeline_date(name))
+            for name in (BEST, EXPECTED, WORST)
+        }
+
+    def date_series(self):
+        """{field: [(datetime, date)]} — how each date moved, for the chart."""
+        series = {name: [] for name in ESTIMATE_FIELDS}
+        for r in self.revisions_list():
+            series[r.field].append((r.at, r.new_date))
+        return series
+
+    # --- forecast -------------------------------------------------------------------------
+
+    def forecast(self):
+        """The delivery-date distribution (PERT-Beta) over the current three timelines."""
+        if not hasattr(self, "_forecast"):
+            self._forecast = forecasting.DeliveryForecast(
+                self.best_date, self.expected_date, self.worst_date
+            )
+        return self._forecast
+
+    def probability_by(self, day):
+        """P(delivered on or before `day`), 0..1."""
+        return self.forecast().probability_by(day)
+
+    def probability_of_meeting_commitment(self):
+        """P(delivered on or before the external commitment), or None without one."""
+        if not self.commitment_date:
+            return None
+        return self.probability_by(self.commitment_date)
+
+    # --- leading indicators and the tracking timeline -------------------------------------
+
+    def indicators_list(self):
+        return sorted(self.indicators.all(), key=lambda i: (i.due_date_value(self), i.pk))
+
+    def tracking_timeline(self):
+        """Which timeline the initiative is on, derived from its indicators (never typed in):
+
+        * any indicator missed → the most severe timeline those misses lead to;
+        * otherwise, when the indicators that guard the best case (missing them would mean
+          "expected") are all met → best;
+        * otherwise → expected (the plan).
+        """
+        return self._tracking()[0]
+
+    def tracking_changed_on(self):
+        """The date the tracking timeline last changed (None: it has been the plan all along)."""
+        return self._tracking()[1]
+
+    def _tracking(self):
+        indicators = list(self.indicators.all())
+        missed = [i for i in indicators if i.status == LeadingIndicator.Status.MISSED]
+        if missed:
+            worst = max(TIMELINE_ORDER[i.if_missed] for i in missed)
+            moved = [i.resolved_on for i in missed if TIMELINE_ORDER[i.if_missed] == worst]
+            name = [n for n, o in TIMELINE_ORDER.items() if o == worst][0]
+            return name, min(d for d in moved if d) if any(moved) else None
+        guards = [i for i in indicators if i.if_missed == EXPECTED]
+        if guards and all(i.status == LeadingIndicator.Status.MET for i in guards):
+            return BEST, max((i.resolved_on for i in guards if i.resolved_on), default=None)
+        return EXPECTED, None
+
+    def tracking_date(self):
+        return self.timeline_date(self.tracking_timeline())
+
+    def is_tracking_past_commitment(self):
+        return bool(self.commitment_date and self.tracking_date() > self.commitment_date)
+
+    def indicator_counts(self, today):
+        """{"met": n, "missed": n, "pending": n, "overdue": n} (overdue ⊂ pending)."""
+        counts = {"met": 0, "missed": 0, "pending": 0, "overdue": 0}
+        for i in self.indicators.all():
+            counts[i.status] += 1
+            if i.is_overdue(today, self):
+                counts["overdue"] += 1
+        return counts
+
+    def next_checkpoint(self, today=None):
+        """The pending indicator due soonest (overdue ones first), or None."""
+        pending = [i for i in self.indicators_list() if i.status == LeadingIndicator.Status.PENDING]
+        return pending[0] if pending else None
+
+    # --- slip plan ----------------------------------------------------------------------
+
+    def check_slip_triggers(self, *, by, indicator=None, was_past=True):
+        """Trigger the slip plan when `indicator` was just missed, or when the tracking
+        timeline has moved past the commitment (it is past it now and `was_past` is False:
+        it was not before the change). A detection already handled (the same indicator, or
+        the same tracking timeline against the same commitment date) does not trigger twice.
+        Each row of the slip plan becomes a SlipAction due N days after today. Returns the
+        SlipEvent created, or None."""
+        causes, key_indicator, key_past = [], None, ""
+        self_fresh = Initiative.objects.with_everything().get(pk=self.pk)
+        existing = list(self_fresh.slip_events.all())
+        if (
+            indicator is not None
+            and indicator.status == LeadingIndicator.Status.MISSED
+            and not any(e.indicator_id == indicator.pk for e in existing)
+        ):
+            key_indicator = indicator
+            causes.append(f"Leading indicator missed: “{indicator.description}”.")
+        if self_fresh.is_tracking_past_commitment() and not was_past:
+            key = f"{self_fresh.tracking_timeline()}:{self_fresh.commitment_date.isoformat()}"
+            if not any(e.past_commitment_key == key for e in existing):
+                key_past = key
+                causes.append(
+                    f"Now tracking the {self_fresh.tracking_timeline()} case "
+                    f"({self_fresh.tracking_date().isoformat()}), past what "
+                    f"{self_fresh.get_commitment_audience_display()} heard "
+                    f"({self_fresh.commitment_date.isoformat()})."
+                )
+        if not causes:
+            return None
+        today = self.organization.today()
+        event = SlipEvent.create_shared(
+            by=by,
+            organization=self.organization,
+            initiative=self,
+            detected_on=today,
+            cause=" ".join(causes),
+            indicator=key_indicator,
+            past_commitment_key=key_past,
+        )
+        for step in self.slip_plan.all():
+            SlipAction.create_shared(
+                by=by,
+                organization=self.organization,
+                initiative=self,
+                event=event,
+                step=step,
+                owner=step.owner,
+                audience=step.whom(),
+                message=step.message,
+                due_on=today + datetime.timedelta(days=step.days_after),
+            )
+        return event
+
+    def board_summary(self, today):
+        """One dict with what the board-prep view shows for this initiative (no extra
+        queries when it comes from ``Initiative.objects.for_board(org)``)."""
+        return {
+            "initiative": self,
+            "best": self.best_date,
+            "expected": self.expected_date,
+            "worst": self.worst_date,
+            "commitment": self.commitment_date,
+            "audience": self.get_commitment_audience_display(),
+            "probability": self.probability_of_meeting_commitment(),
+            "gap_weeks": self.gap_weeks(),
+            "gap_sentence": self.gap_sentence(),
+            "last_estimate_change": self.last_estimate_change(),
+            "acknowledgements": self.acknowledgements(),
+            "acknowledged": self.is_acknowledged(),
+            "checkpoints": self.indicator_counts(today),
+            "tracking": self.tracking_timeline(),
+            "tracking_past_commitment": self.is_tracking_past_commitment(),
+            "open_slip_actions": self.open_slip_actions(),
+        }
+
+    def open_slip_actions(self):
+        return [a for a in self.slip_actions.all() if not a.done_at]
+
+    # --- delivery -------------------------------------------------------------------------
+
+    LANDED = [
+        ("before_best", "before the best case"),
+        ("best_expected", "between best and expected"),
+        ("expected_worst", "between expected and worst"),
+        ("after_worst", "after the worst case"),
+    ]
+
+    def estimate_for_calibration(self):
+        """(best, expected, worst) the delivery is judged against: the baseline when there is
+        one (what was agreed), else the current timelines."""
+        if self.baseline_set_on:
+            return self.baseline_best, self.baseline_expected, self.baseline_worst
+        return self.best_date, self.expected_date, self.worst_date
+
+    def landed(self):
+        """Where the actual delivery landed: one of LANDED's keys, or None if not delivered."""
+        if not self.delivered_on:
+            return None
+        best, expected, worst = self.estimate_for_calibration()
+        d = self.delivered_on
+        if d < best:
+            return "before_best"
+        if d <= expected:
+            return "best_expected"
+        if d <= worst:
+            return "expected_worst"
+        return "after_worst"
+
+    def landed_display(self):
+        return dict(self.LANDED).get(self.landed(), "")
+
+    def expected_slip_weeks(self):
+        """Weeks the actual delivery came after the expected case (negative: early)."""
+        if not self.delivered_on:
+            return None
+        return weeks_between(self.estimate_for_calibration()[1], self.delivered_on)
+
+
+# --------------------------------------------------------------------------------------------
+# Estimate revisions
+# --------------------------------------------------------------------------------------------
+
+
+class EstimateRevision(models.Model):
+    """One change of one estimate date (best/expected/worst case or the commitment): who,
+    when, old → new, and why. Append-only: written by Initiative.create_shared/save_shared."""
+
+    FIELDS = [*TIMELINES, (COMMITMENT, "external commitment")]
+
+    organization = models.ForeignKey("accounts.Organization", models.CASCADE, related_name="+")
+    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="revisions")
+    field = models.CharField(max_length=12, choices=FIELDS)
+    old_date = models.DateField(null=True, blank=True)
+    new_date = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = SharedRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["initiative", "at"])]
+
+    def __str__(self):
+        return f"{self.get_field_display()}: {self.old_date} → {self.new_date}"
+
+    def weeks_moved(self):
+        if self.old_date is None or self.new_date is None:
+            return None
+        return weeks_between(self.old_date, self.new_date)
+
+
+# --------------------------------------------------------------------------------------------
+# Leading indicators
+# --------------------------------------------------------------------------------------------
+
+
+class LeadingIndicatorQuerySet(SharedRecordQuerySet):
+    def with_due_date(self):
+        """Annotate `due_date`: the fixed date, or the start date plus N weeks."""
+        week_offset = ExpressionWrapper(
+            F("due_week") * datetime.timedelta(days=7), output_field=DurationField()
+        )
+        return self.annotate(
+            due_date=Coalesce(
+                F("due_on"),
+                Cast(F("initiative__start_date") + week_offset, output_field=DateField()),
+            )
+        )
+
+    def pending(self):
+        return self.filter(status=LeadingIndicator.Status.PENDING)
+
+    def due_by(self, day):
+        """Pending checkpoints due on or before `day` (annotated with due_date)."""
+        return self.with_due_date().pending().filter(due_date__lte=day)
+
+    def due_between(self, first, last):
+        """Pending checkpoints due from `first` to `last` inclusive (annotated with due_date)."""
+        return self.with_due_date().pending().filter(due_date__gte=first, due_date__lte=last)
+
+    def with_initiative(self):
+        return self.select_related("initiative", "initiative__owner")
+
+    def of_active_initiatives(self):
+        return self.filter(initiative__status=Initiative.Status.ACTIVE)
+
+
+class LeadingIndicator(SharedRecord):
+    """What must be true by when (a date, or week N from the start), and what missing it means:
+    which timeline we are then on. Pending until marked met (with date and evidence) or missed.
+    A pending indicator past its date is overdue until someone marks it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        MET = "met", "Met"
+        MISSED = "missed", "Missed"
+
+    IF_MISSED = [(EXPECTED, "we are on the expected case"), (WORST, "we are on the worst case")]
+
+    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="indicators")
+    description = models.CharField(
+        "what must be true", max_length=200, help_text="For example “data migration completed”."
+    )
+    due_on = models.DateField("by (date)", null=True, blank=True)
+    due_week = models.PositiveSmallIntegerField(
+        "or by week N from the start",
+        null=True,
+        blank=True,
+        help_text="Due N weeks after the start date; moves with the start date.",
+    )
+    if_missed = models.CharField("if missed", max_length=10, choices=IF_MISSED, default=WORST)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    resolved_on = models.DateField("met/missed on", null=True, blank=True)
+    evidence = models.TextField(blank=True)
+
+    objects = LeadingIndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "due_week", "id"]
+
+    def __str__(self):
+        return self.description
+
+    def clean(self):
+        errors = {}
+        if self.due_on is None and self.due_week is None:
+            errors["due_on"] = ["Give a date, or a week number from the start."]
+        if self.due_on is not None and self.due_week is not None:
+            errors["due_week"] = ["Give either a date or a week number, not both."]
+        if self.due_week == 0:
+            errors["due_week"] = ["Week numbers start at 1."]
+        if self.status == self.Status.MET:
+            if not self.resolved_on:
+                errors["resolved_on"] = ["Say when it was met."]
+            if not self.evidence.strip():
+                errors["evidence"] = ["Say what shows it was met."]
+        if self.status == self.Status.MISSED and not self.resolved_on:
+            errors["resolved_on"] = ["Say when it was missed."]
+        if errors:
+            raise ValidationError(errors)
+
+    def due_date_value(self, initiative=None):
+        """The date it is due by (a fixed date, or the start date plus N weeks)."""
+        if self.due_on:
+            return self.due_on
+        if getattr(self, "due_date", None):
+            return self.due_date
+        start = (initiative or self.initiative).start_date
+        return start + datetime.timedelta(weeks=self.due_week or 0)
+
+    def is_overdue(self, today, initiative=None):
+        return self.status == self.Status.PENDING and self.due_date_value(initiative) < today
+
+    def state(self, today, initiative=None):
+        """ "pending", "overdue", "met" or "missed"."""
+        return "overdue" if self.is_overdue(today, initiative) else self.status
+
+    @staticmethod
+    def _initiative_was_past(initiative_id):
+        initiative = Initiative.objects.filter(pk=initiative_id).first()
+        return bool(initiative and initiative.is_tracking_past_commitment())
+
+    @classmethod
+    def create_shared(cls, *, by, note="", **fields):
+        with transaction.atomic():
+            initiative = fields.get("initiative")
+            was_past = cls._initiative_was_past(initiative.pk if initiative else None)
+            record = super().create_shared(by=by, note=note, **fields)
+            if record.status != cls.Status.PENDING:
+                record.initiative.check_slip_triggers(by=by, indicator=record, was_past=was_past)
+        return record
+
+    def save_shared(self, *, by, expected_version, note=""):
+        """Save; marking it missed (or any change that moves the tracking timeline past the
+        commitment) triggers the slip plan."""
+        with transaction.atomic():
+            before = type(self)._base_manager.filter(pk=self.pk).values("status").first()
+            was_past = self._initiative_was_past(self.initiative_id)
+            super().save_shared(by=by, expected_version=expected_version, note=note)
+            if before and before["status"] != self.status:
+                self.initiative.check_slip_triggers(by=by, indicator=self, was_past=was_past)
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Slip communication plan
+# --------------------------------------------------------------------------------------------
+
+
+class SlipPlanStep(SharedRecord):
+    """One row of the slip communication plan agreed in advance: who (a member) tells whom,
+    what, and by when (days after a slip is detected)."""
+
+    class Whom(models.TextChoices):
+        BOARD = "board", "the board"
+        PARTNER = "partner", "a partner"
+        TEAM = "team", "the team"
+        PERSON = "person", "a named person"
+
+    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="slip_plan")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="who tells",
+    )
+    audience = models.CharField("tells whom", max_length=10, choices=Whom.choices)
+    audience_name = models.CharField(
+        "name", max_length=100, blank=True, help_text="The partner's or the person's name."
+    )
+    message = models.TextField("what")
+    days_after = models.PositiveSmallIntegerField(
+        "within (days after the slip is detected)", default=2
+    )
+
+    class Meta:
+        ordering = ["days_after", "id"]
+
+    def __str__(self):
+        return f"{self.owner} tells {self.whom()} within {self.days_after} days"
+
+    def clean(self):
+        if (
+            self.audience in (self.Whom.PARTNER, self.Whom.PERSON)
+            and not self.audience_name.strip()
+        ):
+            raise ValidationError({"audience_name": "Name the partner or the person."})
+
+    def whom(self):
+        if self.audience_name:
+            return self.audience_name
+        return self.get_audience_display()
+
+
+class SlipEvent(SharedRecord):
+    """A detected slip that triggered the plan: an indicator missed (``indicator``) and/or the
+    tracking timeline past the commitment (``past_commitment_key`` = "<timeline>:<date>")."""
+
+    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="slip_events")
+    detected_on = models.DateField()
+    cause = models.TextField()
+    indicator = models.ForeignKey(
+        LeadingIndicator, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    past_commitment_key = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-detected_on", "-id"]
+
+    def __str__(self):
+        return f"Slip detected {self.detected_on}: {self.initiative}"
+
+
+class SlipActionQuerySet(SharedRecordQuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def due_by(self, day):
+        return self.open().filter(due_on__lte=day)
+
+    def with_initiative(self):
+        return self.select_related("owner", "initiative", "event")
+
+    def for_home(self, org):
+        return (
+            self.for_org(org)
+            .open()
+            .select_related("owner", "initiative", "event")
+            .order_by("due_on", "id")
+        )
+
+
+class SlipAction(SharedRecord):
+    """A dated action created from a slip-plan row when a slip was detected; its owner marks
+    it done."""
+
+    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="slip_actions")
+    event = models.ForeignKey(SlipEvent, models.CASCADE, related_name="actions")
+    step = models.ForeignKey(
+        SlipPlanStep, models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    audience = models.CharField("tells whom", max_length=100)
+    message = models.TextField("what")
+    due_on = models.DateField("by")
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SlipActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["organization", "done_at", "due_on"])]
+
+    def __str__(self):
+        return f"{self.owner} tells {self.audience} by {self.due_on}"
+
+    def is_overdue(self, today):
+        return not self.done_at and self.due_on < today
+
+    def mark_done(self, *, by, expected_version):
+        if by.pk != self.owner_id:
+            raise ValidationError("Only the person who owns this action can mark it done.")
+        self.done_at, self.done_by = timezone.now(), by
+        return self.save_shared(by=by, expected_version=expected_version, note="Done")
+
+
+# --------------------------------------------------------------------------------------------
+# Calibration over delivered initiatives
+# --------------------------------------------------------------------------------------------
+
+
+def calibration_figures(initiatives):
+    """{"count", "inside", "inside_share", "median_slip_weeks"} over delivered initiatives."""
+    delivered = [i for i in initiatives if i.delivered_on]
+    if not delivered:
+        return {"count": 0, "inside": 0, "inside_share": None, "median_slip_weeks": None}
+    inside = sum(1 for i in delivered if i.landed() in ("best_expected", "expected_worst"))
+    return {
+        "count": len(delivered),
+        "inside": inside,
+        "inside_share": inside / len(delivered),
+        "median_slip_weeks": statistics.median(i.expected_slip_weeks() for i in delivered),
+    }
+
+
+def organization_calibration(org):
+    """Calibration of the organization and per estimator (the initiative's owner)."""
+    delivered = list(
+        Initiative.objects.for_org(org)
+        .filter(status=Initiative.Status.DELIVERED, delivered_on__isnull=False)
+        .select_related("owner")
+        .order_by("delivered_on")
+    )
+    per = {}
+    for i in delivered:
+        per.setdefault(i.owner, []).append(i)
+    return {
+        "overall": calibration_figures(delivered),
+        "initiatives": delivered,
+        "per_estimator": sorted(
+            ((owner, calibration_figures(items)) for owner, items in per.items()),
+            key=lambda pair: str(pair[0]),
+        ),
+    }
+
+
+__all__ = [
+    "Initiative",
+    "EstimateRevision",
+    "LeadingIndicator",
+    "SlipPlanStep",
+    "SlipEvent",
+    "SlipAction",
+    "calibration_figures",
+    "organization_calibration",
+]

@@ -1,0 +1,321 @@
+"""Thin views for the timeline conversation; the rules live in models.py.
+
+The initiative page is one template with named partials. Each section edits inline: an
+HTMX GET swaps the section for its form, the POST saves through the shared-editing
+mechanism and, when saved, retargets the whole page body (the gap, the forecast, the
+tracking timeline and the slip plan may all have changed). Without JavaScript the same
+URLs render the full page with that section's form open, and redirect after saving.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from calibration.models import Change, EditConflict
+from calibration.tenancy import get_for_org, members_may_post
+
+from .chart import revision_chart
+from .forms import (
+    CommitmentForm,
+    IndicatorForm,
+    InitiativeCreateForm,
+    OverviewForm,
+    SlipStepForm,
+    TimelinesForm,
+    save_form,
+)
+from .models import (
+    TIMELINE_ORDER,
+    Initiative,
+    LeadingIndicator,
+    SlipAction,
+    SlipPlanStep,
+    organization_calibration,
+)
+
+SECTION_FORMS = {"overview": OverviewForm, "timelines": TimelinesForm, "commitment": CommitmentForm}
+PAGE = "timeline/initiative.html"
+
+SORTS = {
+    "risk": "probability of meeting the commitment",
+    "tracking": "tracking timeline",
+    "checkpoint": "next checkpoint",
+    "plan": "expected date",
+}
+
+
+def _fragment(request):
+    return bool(request.htmx and not request.htmx.history_restore_request)
+
+
+def _sort_key(sort, today):
+    far = datetime.date.max
+
+    def risk(i):
+        p = i.probability_of_meeting_commitment()
+        return (p is None, p if p is not None else 0, i.expected_date)
+
+    def tracking(i):
+        past = i.is_tracking_past_commitment()
+        return (-int(past), -TIMELINE_ORDER[i.tracking_timeline()], i.expected_date)
+
+    def checkpoint(i):
+        nxt = i.next_checkpoint(today)
+        return (nxt is None, nxt.due_date_value(i) if nxt else far, i.expected_date)
+
+    return {"risk": risk, "tracking": tracking, "checkpoint": checkpoint}.get(
+        sort, lambda i: (i.expected_date, i.pk)
+    )
+
+
+@vary_on_headers("HX-Request")
+def initiative_list(request, org):
+    sort = request.GET.get("sort", "risk")
+    if sort not in SORTS:
+        sort = "risk"
+    today = org.today()
+    initiatives = list(Initiative.objects.for_list(org))
+    live = [i for i in initiatives if i.status in ("proposed", "active")]
+    done = [i for i in initiatives if i.status not in ("proposed", "active")]
+    live.sort(key=_sort_key(sort, today))
+    context = {"initiatives": live, "closed": done, "sort": sort, "sorts": SORTS, "today": today}
+    return render(request, "timeline/list.html", context)
+
+
+def new_initiative(request, org):
+    owner = org.member_with_role("cto") or request.user
+    form = InitiativeCreateForm(
+        request.POST or None, org=org, initial={"owner": owner, "start_date": org.today()}
+    )
+    if request.method == "POST" and save_form(form, by=request.user, organization=org):
+        messages.success(request, f"Initiative “{form.instance}” created.")
+        return redirect("timeline:initiative", org.slug, form.instance.pk)
+    return render(request, "timeline/new.html", {"form": form})
+
+
+def page_context(request, org, pk, **extra):
+    """Everything the initiative page shows, in a fixed number of queries."""
+    initiative = get_for_org(org, Initiative.objects.with_page_details(), pk=pk)
+    today = org.today()
+    actions = list(initiative.slip_actions.all())
+    role = request.membership.role if request.membership else None
+    indicators = initiative.indicators_list()
+    for item in indicators:
+        item.initiative = initiative
+        item.current_state = item.state(today, initiative)
+    context = {
+        "initiative": initiative,
+        "today": today,
+        "indicators": indicators,
+        "revisions": list(reversed(initiative.revisions_list())),
+        "chart": revision_chart(initiative),
+        "forecast": initiative.forecast(),
+        "open_actions": [a for a in actions if not a.done_at],
+        "done_actions": [a for a in actions if a.done_at],
+        "events": list(initiative.slip_events.all()),
+        "steps": list(initiative.slip_plan.all()),
+        "changes": initiative_changes(initiative, indicators, actions),
+        "show_object": True,
+        "my_role": role,
+        "can_acknowledge": role in ("ceo", "cto") and initiative.has_commitment(),
+        "editing": None,
+        "indicator_form": IndicatorForm(org=org, prefix="new-indicator"),
+        "step_form": SlipStepForm(
+            org=org, prefix="new-step", initial={"owner": request.user, "days_after": 2}
+        ),
+    }
+    context.update(extra)
+    return context
+
+
+def initiative_changes(initiative, indicators, actions):
+    """The Change rows of the initiative and of its indicators, slip plan and actions."""
+    types = ContentType.objects.get_for_models(
+        Initiative, LeadingIndicator, SlipPlanStep, SlipAction
+    )
+    wanted = Q(content_type=types[Initiative], object_id=initiative.pk)
+    wanted |= Q(content_type=types[LeadingIndicator], object_id__in=[i.pk for i in indicators])
+    wanted |= Q(
+        content_type=types[SlipPlanStep], object_id__in=[s.pk for s in initiative.slip_plan.all()]
+    )
+    wanted |= Q(content_type=types[SlipAction], object_id__in=[a.pk for a in actions])
+    return Change.objects.filter(wanted, organization_id=initiative.organization_id).select_related(
+        "by", "content_type"
+    )
+
+
+def _body(request, org, pk, message=None, **extra):
+    if message:
+        messages.success(request, message)
+    response = render(request, PAGE + "#body", page_context(request, org, pk, **extra))
+    response["HX-Retarget"] = "#initiative-body"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@vary_on_headers("HX-Request")
+def initiative(request, org, pk):
+    context = page_context(request, org, pk)
+    ask = request.GET.get("by")
+    if ask is not None:
+        context["asked"] = _ask(context["initiative"], ask)
+        if _fragment(request):
+            return render(request, PAGE + "#forecast-answer", context)
+    return render(request, PAGE, context)
+
+
+def _ask(initiative, raw):
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        return {"error": "Give a date as YYYY-MM-DD.", "raw": raw}
+    return {"date": day, "probability": initiative.probability_by(day), "raw": raw}
+
+
+@vary_on_headers("HX-Request")
+def section(request, org, pk, name):
+    """Show (GET) or save (POST) one editable section of the initiative page."""
+    if name not in SECTION_FORMS:
+        raise Http404("No such section")
+    record = get_for_org(org, Initiative, pk=pk)
+    form_class = SECTION_FORMS[name]
+    form = form_class(request.POST or None, instance=record, org=org)
+    if request.method == "POST":
+        note = form.data.get("reason", "") if "reason" in form.fields else ""
+        if save_form(form, by=request.user, note=note.strip()):
+            if _fragment(request):
+                return _body(request, org, pk)
+            messages.success(request, f"“{record}” saved.")
+            return redirect("timeline:initiative", org.slug, pk)
+    elif _fragment(request) and "edit" not in request.GET:
+        return render(request, PAGE + "#" + name, page_context(request, org, pk))
+    context = {"editing": name, "section_form": form}
+    if _fragment(request):
+        return render(
+            request, PAGE + "#" + name + "-form", page_context(request, org, pk, **context)
+        )
+    return render(request, PAGE, page_context(request, org, pk, **context))
+
+
+@require_POST
+def acknowledge(request, org, pk):
+    record = get_for_org(org, Initiative, pk=pk)
+    role = request.membership.role
+    try:
+        record.acknowledge(
+            by=request.user, role=role, expected_version=int(request.POST.get("version", -1))
+        )
+    except EditConflict:
+        messages.error(request, "The gap changed while you were reading it: read it again.")
+    except (ValidationError, ValueError) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, "You acknowledged the gap.")
+    if _fragment(request):
+        return _body(request, org, pk)
+    return redirect("timeline:initiative", org.slug, pk)
+
+
+def _child_view(request, org, pk, model, form_class, kind, child_pk=None):
+    """Create (child_pk None) or show/edit an indicator or a slip-plan row."""
+    initiative = get_for_org(org, Initiative, pk=pk)
+    child = get_for_org(org, model, pk=child_pk, initiative=initiative) if child_pk else None
+    prefix = None if child else f"new-{kind}"
+    form = form_class(request.POST or None, instance=child, org=org, prefix=prefix)
+    context_key = f"{kind}_form" if child is None else "child_form"
+    if request.method == "POST":
+        extra = {} if child else {"initiative": initiative}
+        if save_form(form, by=request.user, organization=org, **extra):
+            if _fragment(request):
+                return _body(request, org, pk)
+            messages.success(request, f"“{form.instance}” saved.")
+            return redirect("timeline:initiative", org.slug, pk)
+    elif child is None:
+        return redirect("timeline:initiative", org.slug, pk)
+    elif _fragment(request) and "edit" not in request.GET:
+        context = page_context(request, org, pk)
+        context[kind] = _from_list(context, kind, child)
+        return render(request, f"{PAGE}#{kind}-row", context)
+    extra_context = {context_key: form}
+    if child:
+        extra_context.update(editing=kind, editing_pk=child.pk)
+    if _fragment(request):
+        name = f"{kind}-form" if child else f"new-{kind}"
+        context = page_context(request, org, pk, **extra_context)
+        if child:
+            context[kind] = _from_list(context, kind, child)
+        return render(request, f"{PAGE}#{name}", context)
+    return render(request, PAGE, page_context(request, org, pk, **extra_context))
+
+
+def _from_list(context, kind, child):
+    """The row's object as the page lists it (with its derived state)."""
+    rows = context["indicators" if kind == "indicator" else "steps"]
+    return next((row for row in rows if row.pk == child.pk), child)
+
+
+@vary_on_headers("HX-Request")
+def new_indicator(request, org, pk):
+    return _child_view(request, org, pk, LeadingIndicator, IndicatorForm, "indicator")
+
+
+@vary_on_headers("HX-Request")
+def indicator(request, org, pk, indicator_pk):
+    return _child_view(request, org, pk, LeadingIndicator, IndicatorForm, "indicator", indicator_pk)
+
+
+@vary_on_headers("HX-Request")
+def new_step(request, org, pk):
+    return _child_view(request, org, pk, SlipPlanStep, SlipStepForm, "step")
+
+
+@vary_on_headers("HX-Request")
+def step(request, org, pk, step_pk):
+    return _child_view(request, org, pk, SlipPlanStep, SlipStepForm, "step", step_pk)
+
+
+@require_POST
+def delete_step(request, org, pk, step_pk):
+    initiative = get_for_org(org, Initiative, pk=pk)
+    row = get_for_org(org, SlipPlanStep, pk=step_pk, initiative=initiative)
+    try:
+        row.delete_shared(by=request.user, expected_version=int(request.POST.get("version", -1)))
+    except (EditConflict, ValueError):
+        messages.error(request, "That row changed since you opened it; it was not removed.")
+    if _fragment(request):
+        return _body(request, org, pk)
+    return redirect("timeline:initiative", org.slug, pk)
+
+
+@members_may_post
+@require_POST
+def action_done(request, org, pk):
+    """Only the action's owner marks it done (observers too, if the action is theirs)."""
+    action = get_for_org(org, SlipAction, pk=pk)
+    try:
+        action.mark_done(by=request.user, expected_version=int(request.POST.get("version", -1)))
+    except EditConflict:
+        messages.error(request, "That action changed since you opened the page.")
+    except (ValidationError, ValueError) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"Done: {action.audience} — {action.message[:60]}")
+    target = request.POST.get("next", "")
+    if _fragment(request) and not target:
+        return _body(request, org, action.initiative_id)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return HttpResponseRedirect(target)
+    return redirect(reverse("timeline:initiative", args=[org.slug, action.initiative_id]))
+
+
+def calibration(request, org):
+    return render(request, "timeline/calibration.html", organization_calibration(org))
