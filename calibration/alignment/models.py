@@ -22,12 +22,12 @@ the sheet page polls so both leaders see each other's saved changes within secon
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from calibration.models import Change, SharedRecord
 
@@ -205,7 +205,7 @@ class BetSheet(SharedRecord):
     def session_ends_at(self):
         if self.session_at is None:
             return None
-        return self.session_at + timezone.timedelta(minutes=self.session_minutes)
+        return self.session_at + timedelta(minutes=self.session_minutes)
 
     def save(self, *args, **kwargs):
         # Never write `revision` from memory: it is bumped only by `touch`, atomically.
