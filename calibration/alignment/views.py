@@ -12,6 +12,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +32,10 @@ from .models import MAX_BETS_PER_SIDE, Bet, BetLink, BetSheet, Call, Side, with_
 from .quarters import current_quarter
 
 PAGE = "alignment/sheet.html"
+SAME_MOMENT = (
+    "The other leader saved this at the same moment. Your text is kept below: look at the "
+    "sheet, then save again."
+)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -58,6 +63,9 @@ def _save(form, **kwargs):
     added by the other leader a moment ago, a quarter closed meanwhile)."""
     try:
         return save_or_explain(form, **kwargs)
+    except IntegrityError:
+        form.add_error(None, SAME_MOMENT)
+        return False
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
