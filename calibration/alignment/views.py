@@ -112,7 +112,11 @@ def board_context(request, sheet, *, done=(), notice="", **extra):
                 "full": len(bets) >= MAX_BETS_PER_SIDE,
             }
         )
+    on_board = {b.dom_id for b in ceo_bets + cto_bets} | {i.dom_id for i in agenda}
+    on_board |= {"session", "add-ceo", "add-cto"}
     context = {
+        # Forms still open for things removed meanwhile: kept (with what was typed) apart.
+        "orphans": sorted(preserved - on_board),
         "sheet": sheet,
         "agenda": agenda,
         "open_count": sum(1 for item in agenda if item.is_open),
