@@ -173,3 +173,14 @@ def test_a_call_made_meanwhile_by_the_other_leader_shows_as_a_conflict(
     assert "saved this while you were editing" in body
     assert "On purpose" in body and "Out of budget" in body
     assert bets["events"].call().kind == "stop"
+
+
+def test_the_home_shows_the_session_in_the_company_time_zone(ceo_client, org, sheet, ceo):
+    from datetime import UTC, datetime
+
+    org.time_zone = "America/New_York"
+    org.save()
+    sheet.session_at = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+    sheet.save_shared(by=ceo, expected_version=sheet.version)
+    page = ceo_client.get(reverse("home", args=[org.slug])).content.decode()
+    assert "2 Dec 2026, 10:00 (America/New_York)" in page
