@@ -169,61 +169,6 @@ def setup_django(database_url):
     django.setup()
 
 
-def board_paths(slug):
-    """The board-prep view's pages, if the board app has URLs (it is built on its branch)."""
-    from django.urls import reverse
-
-    try:
-        from calibration.board import urls
-    except ImportError:
-        return []
-    found = []
-    for pattern in getattr(urls, "urlpatterns", []):
-        if pattern.name and not pattern.pattern.converters:
-            found.append((f"board: {pattern.name}", reverse(f"board:{pattern.name}", args=[slug])))
-    return found[:2]
-
-
-def pages_for(slug):
-    """[(name, path, headers)] — every main page and fragment of organization `slug`."""
-    from accounts.models import Organization
-    from calibration.alignment.models import BetSheet
-    from calibration.constraints.models import Constraint
-    from calibration.reminders.models import CalendarFeed
-    from calibration.timeline.models import Initiative
-
-    org = Organization.objects.get(slug=slug)
-    base = f"/o/{slug}/"
-    initiative = (
-        Initiative.objects.for_org(org).filter(status="active").order_by("-expected_date").first()
-    )
-    sheet = BetSheet.current_for(org) or BetSheet.latest_for(org)
-    constraint = Constraint.objects.for_org(org).order_by("pk").first()
-    feed = CalendarFeed.objects.filter(organization=org).first()
-    htmx = {"HX-Request": "true"}
-    pages = [
-        ("home", base, {}),
-        ("initiatives list", f"{base}timeline/", {}),
-        ("initiative page", f"{base}timeline/{initiative.pk}/", {}),
-        ("initiative section (htmx)", f"{base}timeline/{initiative.pk}/timelines/", htmx),
-        ("calibration", f"{base}timeline/calibration/", {}),
-    ]
-    board = board_paths(slug)
-    pages += [(name, path, {}) for name, path in board]
-    pages += [
-        ("bet sheet", f"{base}alignment/{sheet.pk}/", {}),
-        ("bet sheet poll (htmx)", f"{base}alignment/{sheet.pk}/board/?rev=0", htmx),
-        ("drift view", f"{base}alignment/drift/", {}),
-        ("constraints list", f"{base}constraints/", {}),
-        ("constraint page", f"{base}constraints/{constraint.pk}/", {}),
-        ("history", f"{base}history/", {}),
-        ("reminders", f"{base}reminders/", {}),
-    ]
-    if feed:
-        pages.append(("calendar feed", f"/calendar/{feed.token}.ics", {}))
-    return pages, bool(board)
-
-
 def measure(client, path, headers, n):
     times, queries, size, status = [], set(), 0, None
     for i in range(n + WARMUP):
@@ -246,6 +191,7 @@ def pct(values, p):
 def run(args):
     setup_django(args.database_url)
     from accounts.models import Organization
+    from calibration.perf import main_pages
 
     slugs = args.orgs.split(",") if args.orgs else []
     if not slugs:
@@ -254,7 +200,7 @@ def run(args):
     results, failures = {}, []
     with Server(args.database_url, workers=args.workers) as server:
         for slug in slugs:
-            pages, has_board = pages_for(slug)
+            pages, has_board = main_pages(slug)
             if not has_board:
                 print("board-prep view: skipped — calibration.board has no URLs in this build")
             client = Client(server.port)

@@ -30,10 +30,14 @@ class OrgSeed:
     today: datetime.date
     rng: random.Random
     big: bool = False
+    scale: float = 1.0  # the tests make small organizations (0.05) and larger ones (0.3)
 
     @property
     def leaders(self):
         return [self.ceo, self.cto]
+
+    def scaled(self, n, least=1):
+        return max(least, round(n * self.scale))
 
 
 @dataclass

@@ -43,7 +43,7 @@ def generate(batch):
     for seed in batch.orgs:
         current = Quarter.containing(seed.today, seed.org.fiscal_year_start_month)
         quarters = [current]
-        for _ in range(QUARTERS - 1):
+        for _ in range(seed.scaled(QUARTERS, least=2) - 1):
             quarters.insert(0, quarters[0].previous())
         org_sheets = [_sheet(batch, seed, q, q == current) for q in quarters]
         sheets.extend(org_sheets)
@@ -51,14 +51,17 @@ def generate(batch):
     batch.bulk(BetSheet, sheets)
 
     # Bets, quarter by quarter (carried bets point at the previous quarter's bets).
-    for position in range(QUARTERS):
+    for position in range(max(len(org_sheets) for _, org_sheets in per_org)):
         bets = []
         for seed, org_sheets in per_org:
-            previous = org_sheets[position - 1] if position else None
-            bets.extend(_bets(batch, seed, org_sheets[position], previous))
+            if position < len(org_sheets):
+                previous = org_sheets[position - 1] if position else None
+                bets.extend(_bets(batch, seed, org_sheets[position], previous))
         batch.bulk(Bet, bets)
         links, calls = [], []
         for seed, org_sheets in per_org:
+            if position >= len(org_sheets):
+                continue
             sheet = org_sheets[position]
             sheet_links = _links(batch, seed, sheet)
             links.extend(sheet_links)

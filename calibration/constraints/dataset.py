@@ -40,7 +40,7 @@ PATHS = [
 def generate(batch):
     constraints, paths = [], []
     for seed in batch.orgs:
-        for n in range(CONSTRAINTS_PER_ORG):
+        for n in range(seed.scaled(CONSTRAINTS_PER_ORG)):
             constraint = _constraint(batch, seed, n)
             paths.extend(_paths(batch, constraint))
             _decide(batch, constraint)

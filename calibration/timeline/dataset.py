@@ -103,7 +103,7 @@ def generate(batch):
 def _statuses(seed, plan):
     if plan is None:
         plan = [("active", 22), ("delivered", 20), ("proposed", 13), ("cancelled", 5)]
-    statuses = [s for s, n in plan for _ in range(n)]
+    statuses = [s for s, n in plan for _ in range(seed.scaled(n))]
     seed.rng.shuffle(statuses)
     return statuses
 

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         for start in range(0, len(plan), ORGS_PER_BATCH):
             chunk = plan[start : start + ORGS_PER_BATCH]
             with transaction.atomic():
-                batch = self.generate_batch(chunk, seed, password)
+                batch = generate_batch(chunk, seed, password)
             for label, n in batch.counts.items():
                 totals[label] = totals.get(label, 0) + n
             done = start + len(chunk)
@@ -72,63 +72,6 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
         self.report(totals, elapsed)
-
-    def generate_batch(self, chunk, seed, password):
-        now = timezone.now()
-        batch = Batch(orgs=[], now=now)
-        users, memberships, org_rows, people = [], [], [], []
-        for index, big in chunk:
-            rng = random.Random(f"{seed}-{index}")
-            if big:
-                name, slug, size = "BigCo", BIG_SLUG, 5
-            else:
-                name = f"{rng.choice(PREFIX)}{rng.choice(SUFFIX)} {rng.choice(KIND)}"
-                slug, size = f"gen-{index:05d}-{slugify(name)}", rng.randint(2, 5)
-            org = Organization(
-                name=name,
-                slug=slug[:60],
-                time_zone=rng.choice(TIME_ZONES),
-                fiscal_year_start_month=rng.choice([1, 1, 1, 4, 7, 10]),
-                created_at=now,
-            )
-            org_rows.append(org)
-            domain = f"{org.slug}.example"
-            roles = [Role.CEO, Role.CTO] + [Role.OBSERVER] * (size - 2)
-            members = []
-            for n, role in enumerate(roles):
-                local = role if role != Role.OBSERVER else f"observer{n - 1}"
-                user = User(
-                    email=f"{local}@{domain}",
-                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                    password=password,
-                )
-                users.append(user)
-                members.append((user, role))
-            people.append((org, members, rng, big))
-        batch.bulk(Organization, org_rows)
-        batch.bulk(User, users)
-        for org, members, rng, big in people:
-            for user, role in members:
-                memberships.append(Membership(user=user, organization=org, role=role))
-            batch.orgs.append(
-                OrgSeed(
-                    org=org,
-                    ceo=members[0][0],
-                    cto=members[1][0],
-                    observers=[u for u, _ in members[2:]],
-                    today=org.today(),
-                    rng=rng,
-                    big=big,
-                )
-            )
-        batch.bulk(Membership, memberships)
-
-        indicators, actions = timeline.generate(batch)
-        sheets = alignment.generate(batch)
-        constraint_rows = constraints.generate(batch)
-        reminders.generate(batch, indicators, actions, sheets, constraint_rows)
-        batch.write_changes()
-        return batch
 
     def report(self, totals, elapsed):
         self.stdout.write(self.style.SUCCESS(f"Generated in {elapsed:.1f} s:"))
@@ -147,3 +90,62 @@ class Command(BaseCommand):
                 f"A regular organization: /o/{small.slug}/  CEO login: ceo@{small.slug}.example"
                 f"  password: {PASSWORD}"
             )
+
+
+def generate_batch(chunk, seed, password, scale=1.0):
+    """Generate the organizations of `chunk` ([(index, is_big)]) and everything in them."""
+    now = timezone.now()
+    batch = Batch(orgs=[], now=now)
+    users, memberships, org_rows, people = [], [], [], []
+    for index, big in chunk:
+        rng = random.Random(f"{seed}-{index}")
+        if big:
+            name, slug, size = "BigCo", BIG_SLUG, 5
+        else:
+            name = f"{rng.choice(PREFIX)}{rng.choice(SUFFIX)} {rng.choice(KIND)}"
+            slug, size = f"gen-{index:05d}-{slugify(name)}", rng.randint(2, 5)
+        org = Organization(
+            name=name,
+            slug=slug[:60],
+            time_zone=rng.choice(TIME_ZONES),
+            fiscal_year_start_month=rng.choice([1, 1, 1, 4, 7, 10]),
+            created_at=now,
+        )
+        org_rows.append(org)
+        domain = f"{org.slug}.example"
+        roles = [Role.CEO, Role.CTO] + [Role.OBSERVER] * (size - 2)
+        members = []
+        for n, role in enumerate(roles):
+            local = role if role != Role.OBSERVER else f"observer{n - 1}"
+            user = User(
+                email=f"{local}@{domain}",
+                name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                password=password,
+            )
+            users.append(user)
+            members.append((user, role))
+        people.append((org, members, rng, big))
+    batch.bulk(Organization, org_rows)
+    batch.bulk(User, users)
+    for org, members, rng, big in people:
+        for user, role in members:
+            memberships.append(Membership(user=user, organization=org, role=role))
+        batch.orgs.append(
+            OrgSeed(
+                org=org,
+                ceo=members[0][0],
+                cto=members[1][0],
+                observers=[u for u, _ in members[2:]],
+                today=org.today(),
+                rng=rng,
+                big=big,
+            )
+        )
+    batch.bulk(Membership, memberships)
+
+    indicators, actions = timeline.generate(batch)
+    sheets = alignment.generate(batch)
+    constraint_rows = constraints.generate(batch)
+    reminders.generate(batch, indicators, actions, sheets, constraint_rows)
+    batch.write_changes()
+    return batch
