@@ -96,6 +96,8 @@ class Server:
                 str(self.threads),
                 "--log-level",
                 "warning",
+                "--keep-alive",
+                "30",
             ],
             cwd=ROOT,
             env=self.env,
@@ -122,7 +124,9 @@ class Client:
         self.cookies = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def request(self, method, path, body=None, headers=None):
+    def request(self, method, path, body=None, headers=None, retry=True):
+        """One request on the kept-alive connection; a GET is retried once on a dropped
+        connection, a POST never (it might have been processed)."""
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -138,7 +142,7 @@ class Client:
             except (http.client.HTTPException, OSError):
                 self.conn.close()
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-                if attempt == 2:
+                if attempt == 2 or not retry:
                     raise
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
