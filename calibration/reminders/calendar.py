@@ -6,6 +6,7 @@ update an event in place rather than duplicate it.
 """
 
 import hashlib
+import inspect
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -59,10 +60,18 @@ def planning_cycles(org):
         )
 
 
-def organization_events(org):
+def organization_events(org, since=None):
+    """Every dated event of `org`, or only those from `since` on. Providers that take a
+    `since` keyword filter in the database (a big organization has thousands of past
+    checkpoints the reminders page does not show)."""
     from . import sources  # noqa: F401 — the conversation sources register events too
 
-    found = [event for provider in EVENT_SOURCES for event in provider(org)]
+    found = []
+    for provider in EVENT_SOURCES:
+        takes_since = "since" in inspect.signature(provider).parameters
+        found += provider(org, since=since) if takes_since else provider(org)
+    if since is not None:
+        found = [e for e in found if (e.end or e.start) >= since]
     return sorted(found, key=lambda e: (e.start, e.summary))
 
 
