@@ -31,26 +31,13 @@ def matrix(django_db_setup, django_db_blocker):
             ceo, cto, observer = (
                 client_for(f"{who}@acme.example") for who in ("ceo", "cto", "board")
             )
-            rows, opened, linked = [], {}, {}
-            for route, _pattern, conv in urlwalk.org_patterns():
-                candidates = ids if urlwalk.takes_object(conv) else [None]
-                for object_id in candidates:
-                    url = urlwalk.build(route, conv, acme.slug, object_id)
-                    response = ceo.get(url)
-                    if response.status_code != 404:
-                        opened[route] = (url, response.status_code)
-                        linked.update(
-                            urlwalk.linked_urls(response.content.decode(errors="replace"), url)
-                        )
-                        break
+            opened = urlwalk.leader_urls(ceo, acme, ids)
+            rows = []
             for route, pattern, _conv in urlwalk.org_patterns():
-                if route not in opened and route in linked:
-                    # Parameters the walk cannot guess (a section's name): take a link the pages show.
-                    opened[route] = (linked[route], ceo.get(linked[route]).status_code)
                 if route not in opened:
                     rows.append((pattern, route, None, None, None, None))
                     continue
-                url, ceo_get = opened[route]
+                _, url, ceo_get = opened[route]
                 rows.append(
                     (
                         pattern,

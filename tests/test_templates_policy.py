@@ -10,7 +10,7 @@ STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.I)
 STYLE_ELEMENT = re.compile(r"<style[\s>]", re.I)
 # Mail and PDF are not served under the policy: mail clients need inline styles, and
 # WeasyPrint reads styles from the HTML it is given.
-EXEMPT_PARTS = {"emails", "pdf"}
+EXEMPT_PARTS = {"email", "emails", "pdf"}
 
 
 def page_templates():

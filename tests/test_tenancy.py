@@ -6,13 +6,22 @@ through their own company's URLs; an observer gets 403 on every POST."""
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
-from accounts.models import Organization, Role
+from accounts.models import Membership, Organization, Role
 from tests import urlwalk
-from tests.factories import OrganizationFactory, member
+from tests.factories import OrganizationFactory, member, user
 from tests.urlwalk import build, org_patterns
 
 pytestmark = pytest.mark.django_db
+
+
+def stranger(org):
+    """The CEO of another company. Their membership's id is far from any id acme uses, so a
+    200 can only mean acme's object was reached, not the stranger's own."""
+    person = user(name="Olga Outsider")
+    Membership.objects.create(pk=987_654_321, user=person, organization=org, role=Role.CEO)
+    return person
 
 
 @pytest.fixture
@@ -41,7 +50,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, acme, record_ids):
 
 def test_a_member_of_another_company_gets_404_for_its_urls_and_objects(client, acme, record_ids):
     stranger_org = OrganizationFactory(slug="globex")
-    client.force_login(member(stranger_org, Role.CEO))
+    client.force_login(stranger(stranger_org))
     for route, _, conv in org_patterns():
         own_url = build(route, conv, acme.slug, record_ids[0])
         for method in (client.get, client.post):
@@ -62,3 +71,20 @@ def test_an_observer_gets_403_on_every_post(client, acme, record_ids):
             continue  # changes only the member's own things (their action, their feed)
         url = build(route, conv, acme.slug, record_ids[0])
         assert client.post(url, {"version": 1}).status_code == 403, url
+
+
+def test_a_stranger_reaching_for_a_real_object_through_their_own_company_gets_404(
+    client, acme, record_ids
+):
+    """The same URLs a leader of acme opens, with the stranger's company in place of acme's."""
+    leader = Client()
+    leader.force_login(acme.member_with_role(Role.CEO))
+    opened = urlwalk.leader_urls(leader, acme, record_ids)
+    stranger_org = OrganizationFactory(slug="globex")
+    client.force_login(stranger(stranger_org))
+    for route, (_pattern, url, _status) in opened.items():
+        if not urlwalk.takes_object(dict(urlwalk.converters_of(route))):
+            continue
+        theirs = url.replace(f"/o/{acme.slug}/", f"/o/{stranger_org.slug}/", 1)
+        for method in (client.get, client.post):
+            assert method(theirs).status_code in (404, 405), f"{theirs} reached acme's object"

@@ -39,6 +39,11 @@ def build(route, converters, org_slug, object_id):
     return "/" + path
 
 
+def converters_of(route):
+    """The parameter names of a route, e.g. {"org": ..., "pk": ...}."""
+    return {item[0]: item[2] for item in org_patterns() if item[0] == route}.get(route, {}).items()
+
+
 def takes_object(converters):
     return any(name != "org" for name in converters)
 
@@ -141,3 +146,23 @@ def linked_urls(html, base):
             continue
         found.setdefault(match.route, path)
     return found
+
+
+def leader_urls(client, org, ids):
+    """{route: (pattern, url, status)}: for each organization URL pattern, a URL that a leader
+    (logged in on `client`) can open, with an id that fits it. Parameters the walk cannot
+    guess (a section's name) are taken from links the pages show."""
+    opened, linked = {}, {}
+    patterns = org_patterns()
+    for route, pattern, conv in patterns:
+        for object_id in ids if takes_object(conv) else [None]:
+            url = build(route, conv, org.slug, object_id)
+            response = client.get(url)
+            if response.status_code != 404:
+                opened[route] = (pattern, url, response.status_code)
+                linked.update(linked_urls(response.content.decode(errors="replace"), url))
+                break
+    for route, pattern, _conv in patterns:
+        if route not in opened and route in linked:
+            opened[route] = (pattern, linked[route], client.get(linked[route]).status_code)
+    return opened

@@ -29,8 +29,8 @@ import statistics
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import DateField, DurationField, ExpressionWrapper, F, Prefetch
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import DateField, F, Func, Prefetch
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from calibration.models import SharedRecord, SharedRecordQuerySet
@@ -701,17 +701,37 @@ class EstimateRevision(models.Model):
 # --------------------------------------------------------------------------------------------
 
 
+class AddWeeks(Func):
+    """A date plus N weeks, as a date. SQLite cannot multiply a duration, so each database
+    gets its own SQL (SQLite is the laptop default; PostgreSQL runs in production)."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (date_sql, date_params), (weeks_sql, weeks_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return (
+            f"CAST(({date_sql} + ({weeks_sql}) * INTERVAL '7 days') AS date)",
+            [*date_params, *weeks_params],
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (date_sql, date_params), (weeks_sql, weeks_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return f"date({date_sql}, '+' || (({weeks_sql}) * 7) || ' days')", [
+            *date_params,
+            *weeks_params,
+        ]
+
+
 class LeadingIndicatorQuerySet(SharedRecordQuerySet):
     def with_due_date(self):
         """Annotate `due_date`: the fixed date, or the start date plus N weeks."""
-        week_offset = ExpressionWrapper(
-            F("due_week") * datetime.timedelta(days=7), output_field=DurationField()
-        )
         return self.annotate(
-            due_date=Coalesce(
-                F("due_on"),
-                Cast(F("initiative__start_date") + week_offset, output_field=DateField()),
-            )
+            due_date=Coalesce(F("due_on"), AddWeeks(F("initiative__start_date"), F("due_week")))
         )
 
     def pending(self):
