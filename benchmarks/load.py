@@ -1,6 +1,6 @@
 """Load run on loopback: CEO/CTO pairs reading pages and saving edits to shared records.
 
-Serves Calibrate with gunicorn (gthread) on 127.0.0.1 against DATABASE_URL (default
+Serves Calibrate with gunicorn on 127.0.0.1 against DATABASE_URL (default
 calibrate_bench, filled by `manage.py generate_dataset`). Each of --pairs organizations gets
 two simulated people, its CEO and its CTO, who for --duration seconds (and at most
 --max-actions actions in all: a read is one request, an edit two) read pages and edit the SAME initiative's summary: read the
@@ -14,7 +14,7 @@ checks the data:
 * no 5xx responses.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/calibrate_bench \\
-        python benchmarks/load.py [--pairs 50] [--duration 60] [--workers 2 --threads 4]
+        python benchmarks/load.py [--pairs 50] [--duration 60] [--workers 4 --threads 1]
 """
 
 import argparse
@@ -196,8 +196,8 @@ def main():
     parser.add_argument("--pairs", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--max-actions", type=int, default=200_000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
