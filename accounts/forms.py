@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from .models import LEADER_ROLES, Membership, Organization, Role, User
 
 
 class SignupForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=100)
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label="Email address", max_length=254)
     password = forms.CharField(
         label="Password",
         strip=False,
@@ -65,7 +67,7 @@ class NewOrganizationForm(OrganizationForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label="Email address", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Role.choices)
 
     def __init__(self, *args, organization, **kwargs):
@@ -135,3 +137,14 @@ class MemberRoleForm(forms.Form):
         if role in LEADER_ROLES and taken:
             raise forms.ValidationError(f"The company already has a {Role(role).label}.")
         return role
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form with the email's length enforced before authenticating (Django
+    only sets the widget's maxlength), so an absurd address never reaches the lockout log."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(
+            MaxLengthValidator(self.fields["username"].max_length)
+        )

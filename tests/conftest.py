@@ -2,6 +2,7 @@
 outsider who leads another company — the alice/bob/charlie of Healthchecks' tests."""
 
 import os
+import uuid
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,13 @@ def pytest_configure(config):
             raise pytest.UsageError(f"CI must test on PostgreSQL, but DATABASE_URL gives {engine}.")
         if not settings.REDIS_URL:
             raise pytest.UsageError("CI must test with Redis, but REDIS_URL is not set.")
+
+
+@pytest.fixture(autouse=True)
+def own_cache_namespace(settings):
+    """Each test counts in its own cache keys: the cache may be a Redis that outlives the run
+    (throttle counters from an earlier test or run must not leak in)."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex}}
 
 
 @pytest.fixture

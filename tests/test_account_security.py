@@ -1,5 +1,3 @@
-import uuid
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -7,12 +5,6 @@ from django.urls import reverse
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters(settings):
-    """Counters of this test only (the cache may be a shared Redis that outlives the run)."""
-    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex}}
 
 
 def request_reset(client, email):

@@ -35,6 +35,7 @@ hostile = st.one_of(
             SCRIPT,
             f'"><img src=x onerror=alert(1)>{SCRIPT}',
             "x" * 100_000,
+            "a" * 300 + "@example.com",
             "ﷺ𝔘\u202e\u200b 漢字 émoji 🚀",
             "-1",
             "0",

@@ -41,3 +41,12 @@ def test_logging_out_ends_the_session(client, ceo, org):
     client.post(reverse("logout"))
 
     assert client.get(reverse("home", args=[org.slug]))["Location"].startswith(reverse("login"))
+
+
+def test_an_absurdly_long_address_is_refused_at_the_field(client):
+    response = client.post(
+        reverse("login"), {"username": "a" * 300 + "@acme.test", "password": "x"}
+    )
+
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()

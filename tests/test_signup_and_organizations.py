@@ -143,3 +143,10 @@ def test_password_reset_mail_does_not_reveal_whether_an_account_exists(client, c
 
     assert known["Location"] == unknown["Location"]
     assert len(mailoutbox) == 1
+
+
+def test_an_overlong_email_is_refused_at_the_field(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "email": "a" * 300 + "@example.com"})
+
+    assert "at most 254 characters" in response.context["form"].errors["email"][0]
+    assert not User.objects.exists()

@@ -22,12 +22,12 @@ the sheet page polls so both leaders see each other's saved changes within secon
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from calibration.models import Change, SharedRecord
 
@@ -86,7 +86,7 @@ class BetSheet(SharedRecord):
 
     @property
     def quarter(self):
-        return Quarter(self.fiscal_year, self.quarter_number, self.starts_on.month)
+        return Quarter(self.fiscal_year, self.quarter_number, self._start_month())
 
     @property
     def label(self):
@@ -94,9 +94,11 @@ class BetSheet(SharedRecord):
 
     @property
     def dates_label(self):
-        return Quarter.containing(self.starts_on, self._start_month()).dates_label
+        return self.quarter.dates_label
 
     def _start_month(self):
+        """The fiscal-year start month this sheet was made with (kept even if the company
+        later changes its fiscal year)."""
         return (self.starts_on.month - 3 * (self.quarter_number - 1) - 1) % 12 + 1
 
     @classmethod
@@ -121,26 +123,33 @@ class BetSheet(SharedRecord):
         """Create the sheet of `quarter`, copying forward the open bets of the latest earlier
         sheet (and the links between them). Each copy waits for its leader to keep or drop it.
         Returns the existing sheet if that quarter was already started."""
-        with transaction.atomic():
+        existing = cls.for_quarter(org, quarter)
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                sheet = cls.create_shared(
+                    by=by,
+                    organization=org,
+                    fiscal_year=quarter.fiscal_year,
+                    quarter_number=quarter.number,
+                    starts_on=quarter.starts_on,
+                    ends_on=quarter.ends_on,
+                )
+                previous = (
+                    cls.objects.for_org(org)
+                    .filter(starts_on__lt=quarter.starts_on)
+                    .order_by("-starts_on")
+                    .first()
+                )
+                if previous:
+                    sheet._copy_open_bets_from(previous, by=by)
+        except (IntegrityError, ValidationError):
+            # The other leader started the same quarter a moment ago: theirs is the sheet.
             existing = cls.for_quarter(org, quarter)
-            if existing:
-                return existing
-            sheet = cls.create_shared(
-                by=by,
-                organization=org,
-                fiscal_year=quarter.fiscal_year,
-                quarter_number=quarter.number,
-                starts_on=quarter.starts_on,
-                ends_on=quarter.ends_on,
-            )
-            previous = (
-                cls.objects.for_org(org)
-                .filter(starts_on__lt=quarter.starts_on)
-                .order_by("-starts_on")
-                .first()
-            )
-            if previous:
-                sheet._copy_open_bets_from(previous, by=by)
+            if existing is None:
+                raise
+            return existing
         return sheet
 
     def _copy_open_bets_from(self, previous, *, by):
@@ -176,7 +185,7 @@ class BetSheet(SharedRecord):
         Bet.renumber(self)
 
     def next_quarter(self):
-        return Quarter(self.fiscal_year, self.quarter_number, self._start_month()).next()
+        return self.quarter.next()
 
     # --- state -------------------------------------------------------------------------
 
@@ -196,7 +205,7 @@ class BetSheet(SharedRecord):
     def session_ends_at(self):
         if self.session_at is None:
             return None
-        return self.session_at + timezone.timedelta(minutes=self.session_minutes)
+        return self.session_at + timedelta(minutes=self.session_minutes)
 
     def save(self, *args, **kwargs):
         # Never write `revision` from memory: it is bumped only by `touch`, atomically.
@@ -293,7 +302,7 @@ class BetSheet(SharedRecord):
         for model in (Bet, BetLink, Call):
             ids = model.objects.filter(sheet=self).values("pk")
             query |= models.Q(content_type=types[model], object_id__in=ids)
-        # Records deleted from the sheet keep their changes; find them by the sheet id noted.
+        # Records deleted from the sheet keep their changes; their last snapshot names the sheet.
         query |= models.Q(
             content_type__in=[types[Bet], types[BetLink], types[Call]],
             action=Change.DELETED,

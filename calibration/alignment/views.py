@@ -12,6 +12,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +32,10 @@ from .models import MAX_BETS_PER_SIDE, Bet, BetLink, BetSheet, Call, Side, with_
 from .quarters import current_quarter
 
 PAGE = "alignment/sheet.html"
+SAME_MOMENT = (
+    "The other leader saved this at the same moment. Your text is kept below: look at the "
+    "sheet, then save again."
+)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -60,6 +65,9 @@ def _save(form, **kwargs):
     added by the other leader a moment ago, a quarter closed meanwhile)."""
     try:
         return save_or_explain(form, **kwargs)
+    except IntegrityError:
+        form.add_error(None, SAME_MOMENT)
+        return False
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
@@ -72,6 +80,7 @@ def _save(form, **kwargs):
 def board_context(request, sheet, *, done=(), notice="", **extra):
     """What the board needs. `preserved`: the spots the person has a form open in (sent by
     htmx as `editing`), minus the ones this request just finished (`done`)."""
+    timezone.activate(sheet.organization.tz)  # times on the sheet are the company's
     params = request.POST if request.method == "POST" else request.GET
     preserved = set(params.getlist("editing")) - set(done) - set(params.getlist("done"))
     agenda = sheet.divergence_agenda()
@@ -105,7 +114,11 @@ def board_context(request, sheet, *, done=(), notice="", **extra):
                 "full": len(bets) >= MAX_BETS_PER_SIDE,
             }
         )
+    on_board = {b.dom_id for b in ceo_bets + cto_bets} | {i.dom_id for i in agenda}
+    on_board |= {"session", "add-ceo", "add-cto"}
     context = {
+        # Forms still open for things removed meanwhile: kept (with what was typed) apart.
+        "orphans": sorted(preserved - on_board),
         "sheet": sheet,
         "agenda": agenda,
         "open_count": sum(1 for item in agenda if item.is_open),

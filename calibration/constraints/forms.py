@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 
+from calibration.alignment.models import Bet
 from calibration.editing import SharedRecordForm
+from calibration.timeline.models import Initiative
 
 from .models import Constraint, Decision, Direction, Path
 
@@ -39,14 +41,24 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+def focus_first_field(form):
+    """An edit form swapped into the page takes the keyboard focus on its first field."""
+    for field in form.fields.values():
+        if not field.widget.is_hidden:
+            field.widget.attrs.setdefault("autofocus", True)
+            return
+
+
 class ConstraintSectionForm(SharedRecordForm):
     """Base of the forms that edit one section of a constraint. Knows the company's
     "today"; an error the model raises about a field this form does not show is shown
     at the top of the form instead of failing."""
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.org = org or getattr(self.instance, "organization", None)
+        focus_first_field(self)
 
     def add_error(self, field, error):
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
@@ -86,6 +98,8 @@ class FactsForm(ConstraintSectionForm):
             "needed_by",
             "demand_kind",
             "demand",
+            "initiative",
+            "bet",
             "demand_links",
         ]
         widgets = {
@@ -98,6 +112,14 @@ class FactsForm(ConstraintSectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["direction"].choices = Direction.choices
+        # Only this company's initiatives and bets can be linked.
+        initiative, bet = self.fields["initiative"], self.fields["bet"]
+        initiative.queryset = Initiative.objects.for_org(self.org).order_by("title")
+        initiative.empty_label = "— none —"
+        bet.queryset = Bet.objects.for_org(self.org).select_related("sheet")
+        bet.queryset = bet.queryset.order_by("-sheet__starts_on", "side", "position")
+        bet.label_from_instance = lambda b: f"{b.title} ({b.side_label}, {b.sheet.label})"
+        bet.empty_label = "— none —"
 
     def clean_unit(self):
         return self.cleaned_data["unit"].strip()
@@ -158,9 +180,32 @@ class TradeoffForm(ConstraintSectionForm):
 
 
 class NewConstraintForm(FactsForm):
+    GROUPS = [
+        (
+            "The capability, in numbers",
+            "",
+            ["capability", "metric", "unit", "direction", "current_value", "required_value"],
+        ),
+        (
+            "What demands it, and by when",
+            "",
+            ["needed_by", "demand_kind", "demand", "initiative", "bet", "demand_links"],
+        ),
+        (
+            "What we give up to make it possible",
+            "The trade-off, stated plainly. A path cannot be chosen until at least one of "
+            "these is written.",
+            TradeoffForm.Meta.fields,
+        ),
+    ]
+
     class Meta(FactsForm.Meta):
         fields = FactsForm.Meta.fields + TradeoffForm.Meta.fields
         widgets = {**FactsForm.Meta.widgets, **TradeoffForm.Meta.widgets}
+
+    def groups(self):
+        """(legend, help, bound fields) for each fieldset of the page."""
+        return [(legend, help, [self[n] for n in names]) for legend, help, names in self.GROUPS]
 
 
 class PathChoiceMixin:
@@ -289,3 +334,4 @@ class PathForm(SharedRecordForm):
             self.instance.constraint = constraint
             self.instance.organization = constraint.organization
         self.fields["cost_money"].help_text = "Money, people-months, or both."
+        focus_first_field(self)

@@ -8,11 +8,12 @@ and the decision both leaders make: a chosen path, "we won't do it", or "revisit
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -206,6 +207,22 @@ class Constraint(SharedRecord):
     demand_links = models.TextField(
         "links", blank=True, help_text="Optional: one web address per line (a brief, a deck)."
     )
+    initiative = models.ForeignKey(
+        "timeline.Initiative",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="constraints",
+        verbose_name="the initiative that demands it",
+    )
+    bet = models.ForeignKey(
+        "alignment.Bet",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="constraints",
+        verbose_name="the bet that demands it",
+    )
 
     # --- the trade-off: what we give up ------------------------------------------------------
     tradeoff_people = models.TextField(
@@ -376,6 +393,16 @@ class Constraint(SharedRecord):
         if self.decision != Decision.REVISIT:
             self.revisit_on = None
 
+    def delete_with_paths(self, *, by, expected_version):
+        """Delete the constraint and each of its paths, every deletion in the history; all or
+        nothing (a stale version raises EditConflict and deletes nothing)."""
+        with transaction.atomic():
+            for path in self.paths.all():
+                path.delete_shared(
+                    by=by, expected_version=path.version, note="deleted with its constraint"
+                )
+            self.delete_shared(by=by, expected_version=expected_version)
+
     def may_agree(self, user):
         return bool(self.decision) and self.agreed_by_id is None and self.decided_by_id != user.pk
 
@@ -422,6 +449,14 @@ class Path(SharedRecord):
     )
     risks = models.TextField(blank=True)
     gives_up = models.TextField("what it gives up", blank=True)
+    initiative = models.ForeignKey(
+        "timeline.Initiative",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="constraint_paths",
+        verbose_name="the initiative that delivers it",
+    )
 
     objects = PathQuerySet.as_manager()
 
@@ -483,6 +518,25 @@ class Path(SharedRecord):
         if self.cost_people_months is not None:
             parts.append(f"{format_number(self.cost_people_months)} people-months")
         return " + ".join(parts)
+
+    def initiative_dates(self, start):
+        """(best, expected, worst) dates for an initiative starting on `start`."""
+        return tuple(start + timedelta(weeks=weeks) for weeks in self.weeks_range())
+
+    def initiative_initial(self, start):
+        """What the timeline conversation's new-initiative form starts from for this path."""
+        best, expected, worst = self.initiative_dates(start)
+        constraint = self.constraint
+        return {
+            "title": f"{constraint.capability}: {self.title}"[:140],
+            "summary": f"{self.description}\n\nCloses the gap: {constraint.gap_sentence()}.",
+            "status": "proposed",
+            "start_date": start,
+            "best_date": best,
+            "expected_date": expected,
+            "worst_date": worst,
+            "expected_risks": self.risks,
+        }
 
     def weeks_range(self):
         """(best, expected, worst) weeks, the missing ends filled from the expected case."""

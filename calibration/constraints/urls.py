@@ -10,7 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.constraint_detail, name="detail"),
     path("<int:pk>/edit/<slug:section>/", views.constraint_edit, name="edit"),
     path("<int:pk>/agree/", views.constraint_agree, name="agree"),
+    path("<int:pk>/delete/", views.constraint_delete, name="delete"),
     path("<int:pk>/paths/", views.path_add, name="path_add"),
     path("<int:pk>/paths/<int:path_pk>/", views.path_edit, name="path_edit"),
     path("<int:pk>/paths/<int:path_pk>/delete/", views.path_delete, name="path_delete"),
+    path("paths/<int:path_pk>/initiative/", views.path_to_initiative, name="path_to_initiative"),
 ]

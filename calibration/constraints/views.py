@@ -1,8 +1,6 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +9,12 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Role
+from calibration.alignment.models import Bet
 from calibration.editing import save_or_explain
 from calibration.models import EditConflict
-from calibration.tenancy import get_for_org
+from calibration.tenancy import get_for_org, leaders_only
+from calibration.timeline.forms import InitiativeCreateForm, save_form
+from calibration.timeline.models import Initiative
 
 from . import forms
 from .models import TOO_MANY_PATHS, Constraint, Path
@@ -45,6 +46,8 @@ def load_constraint(org, pk):
     return get_for_org(
         org,
         Constraint.objects.select_related(
+            "initiative",
+            "bet__sheet",
             "recommended_path",
             "recommended_by",
             "market_context_by",
@@ -85,14 +88,12 @@ def constraint_list(request, org):
     )
 
 
+@leaders_only
 def constraint_new(request, org):
     today = org.today()
-    initial = {
-        key: request.GET[key]
-        for key in ("capability", "metric", "unit", "demand_kind", "demand", "demand_links")
-        if key in request.GET
-    }
-    form = forms.NewConstraintForm(request.POST or None, initial=initial, today=today)
+    form = forms.NewConstraintForm(
+        request.POST or None, initial=prefill(org, request.GET), today=today, org=org
+    )
     if request.method == "POST" and save_or_explain(form, by=request.user, organization=org):
         messages.success(
             request,
@@ -102,9 +103,26 @@ def constraint_new(request, org):
     return render(request, "constraints/new.html", {"form": form})
 
 
+PREFILLED = ("capability", "metric", "unit", "demand_kind", "demand", "demand_links")
+
+
+def prefill(org, query):
+    """Initial values from the query string: what the reflex after creating an initiative
+    or a bet (or any link) passes on. Linked records are looked up in this company only."""
+    initial = {key: query[key] for key in PREFILLED if key in query}
+    for name, model, label in (("initiative", Initiative, "Initiative"), ("bet", Bet, "Bet")):
+        pk = query.get(name, "")
+        record = model.objects.for_org(org).filter(pk=pk).first() if pk.isdigit() else None
+        if record is not None:
+            initial[name] = record.pk
+            initial.setdefault("demand_kind", name)
+            initial.setdefault("demand", f"{label} “{record}”")
+    return initial
+
+
 def detail_context(request, org, constraint, *, editing="", form=None, saved=""):
     today = org.today()
-    paths = list(constraint.paths.all())
+    paths = list(constraint.paths.select_related("initiative"))
     roles = leader_roles(org)
     membership = request.membership
     return {
@@ -260,5 +278,59 @@ def path_delete(request, org, pk, path_pk):
     return after_save(request, org, constraint, message)
 
 
-def new_constraint_url(org, **params):
-    return reverse("constraints:new", args=[org.slug]) + ("?" + urlencode(params) if params else "")
+@leaders_only
+def constraint_delete(request, org, pk):
+    """Asks first. The constraint and its paths leave the pages; their last state stays in
+    the history."""
+    constraint = load_constraint(org, pk)
+    detail = reverse("constraints:detail", args=[org.slug, constraint.pk])
+    if request.method != "POST":
+        context = {"record": constraint, "cancel_url": detail}
+        return render(request, "calibration/confirm_delete.html", context)
+    try:
+        constraint.delete_with_paths(
+            by=request.user, expected_version=int(request.POST.get("version", -1))
+        )
+    except (EditConflict, ValueError):
+        messages.error(request, f"“{constraint}” changed since you opened it; it was not deleted.")
+        return redirect(detail)
+    messages.success(request, f"Constraint “{constraint}” deleted (kept in the history).")
+    return redirect("constraints:list", org.slug)
+
+
+@leaders_only
+def path_to_initiative(request, org, path_pk):
+    """The chosen path becomes an initiative in the timeline conversation: the new-initiative
+    form, its three dates pre-filled from the path's weeks (best, expected, worst) from today."""
+    path = get_for_org(org, Path, pk=path_pk)
+    constraint = load_constraint(org, path.constraint_id)
+    if constraint.chosen_path_id != path.pk:
+        messages.error(request, f"{path} is not the chosen path: decide on it first.")
+        return redirect("constraints:detail", org.slug, constraint.pk)
+    if path.initiative_id:
+        return redirect("timeline:initiative", org.slug, path.initiative_id)
+    path.constraint = constraint
+    initial = path.initiative_initial(org.today())
+    owner = org.member_with_role(Role.CTO) or request.user
+    form = InitiativeCreateForm(request.POST or None, org=org, initial={**initial, "owner": owner})
+    if request.method == "POST":
+        with transaction.atomic():
+            saved = save_form(form, by=request.user, organization=org)
+            if saved:
+                path = Path.objects.select_for_update().get(pk=path.pk)
+                path.initiative = form.instance
+                path.save_shared(
+                    by=request.user, expected_version=path.version, note="became an initiative"
+                )
+        if saved:
+            messages.success(
+                request,
+                f"Initiative “{form.instance}” created from {path}: its timeline starts from "
+                "the path's weeks. Review the dates and their assumptions.",
+            )
+            return redirect("timeline:initiative", org.slug, form.instance.pk)
+    return render(
+        request,
+        "constraints/path_to_initiative.html",
+        {"constraint": constraint, "path": path, "form": form},
+    )

@@ -225,10 +225,14 @@ def acknowledge(request, org, pk):
     return redirect("timeline:initiative", org.slug, pk)
 
 
-def _child_view(request, org, pk, model, form_class, kind, child_pk=None):
-    """Create (child_pk None) or show/edit an indicator or a slip-plan row."""
+def _child_view(request, org, model, form_class, kind, pk=None, child_pk=None):
+    """Create (on initiative `pk`) or show/edit (`child_pk`) an indicator or a slip-plan row."""
+    if child_pk:
+        child = get_for_org(org, model, pk=child_pk)
+        pk = child.initiative_id
+    else:
+        child = None
     initiative = get_for_org(org, Initiative, pk=pk)
-    child = get_for_org(org, model, pk=child_pk, initiative=initiative) if child_pk else None
     prefix = None if child else f"new-{kind}"
     form = form_class(request.POST or None, instance=child, org=org, prefix=prefix)
     context_key = f"{kind}_form" if child is None else "child_form"
@@ -265,28 +269,28 @@ def _from_list(context, kind, child):
 
 @vary_on_headers("HX-Request")
 def new_indicator(request, org, pk):
-    return _child_view(request, org, pk, LeadingIndicator, IndicatorForm, "indicator")
+    return _child_view(request, org, LeadingIndicator, IndicatorForm, "indicator", pk=pk)
 
 
 @vary_on_headers("HX-Request")
-def indicator(request, org, pk, indicator_pk):
-    return _child_view(request, org, pk, LeadingIndicator, IndicatorForm, "indicator", indicator_pk)
+def indicator(request, org, pk):
+    return _child_view(request, org, LeadingIndicator, IndicatorForm, "indicator", child_pk=pk)
 
 
 @vary_on_headers("HX-Request")
 def new_step(request, org, pk):
-    return _child_view(request, org, pk, SlipPlanStep, SlipStepForm, "step")
+    return _child_view(request, org, SlipPlanStep, SlipStepForm, "step", pk=pk)
 
 
 @vary_on_headers("HX-Request")
-def step(request, org, pk, step_pk):
-    return _child_view(request, org, pk, SlipPlanStep, SlipStepForm, "step", step_pk)
+def step(request, org, pk):
+    return _child_view(request, org, SlipPlanStep, SlipStepForm, "step", child_pk=pk)
 
 
 @require_POST
-def delete_step(request, org, pk, step_pk):
-    initiative = get_for_org(org, Initiative, pk=pk)
-    row = get_for_org(org, SlipPlanStep, pk=step_pk, initiative=initiative)
+def delete_step(request, org, pk):
+    row = get_for_org(org, SlipPlanStep, pk=pk)
+    pk = row.initiative_id
     try:
         row.delete_shared(by=request.user, expected_version=int(request.POST.get("version", -1)))
     except (EditConflict, ValueError):
@@ -312,7 +316,9 @@ def action_done(request, org, pk):
     target = request.POST.get("next", "")
     if _fragment(request) and not target:
         return _body(request, org, action.initiative_id)
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return HttpResponseRedirect(target)
     return redirect(reverse("timeline:initiative", args=[org.slug, action.initiative_id]))
 

@@ -159,3 +159,28 @@ def test_open_items_are_counted_on_the_organization_home(ceo_client, org, sheet,
 def test_the_home_invites_to_start_the_quarter_when_there_is_no_sheet(ceo_client, org):
     page = ceo_client.get(reverse("home", args=[org.slug])).content.decode()
     assert "No bet sheet for FY" in page and "Start the FY" in page
+
+
+def test_a_call_made_meanwhile_by_the_other_leader_shows_as_a_conflict(
+    ceo_client, cto_client, org, sheet, bets
+):
+    url = reverse("alignment:call", args=[org.slug, bets["events"].pk])
+    ceo_client.post(url, call_data("stop", "Out of budget"))  # both opened the empty form
+
+    response = cto_client.post(url, call_data("continue", "On purpose"), HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert "saved this while you were editing" in body
+    assert "On purpose" in body and "Out of budget" in body
+    assert bets["events"].call().kind == "stop"
+
+
+def test_the_home_shows_the_session_in_the_company_time_zone(ceo_client, org, sheet, ceo):
+    from datetime import UTC, datetime
+
+    org.time_zone = "America/New_York"
+    org.save()
+    sheet.session_at = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+    sheet.save_shared(by=ceo, expected_version=sheet.version)
+    page = ceo_client.get(reverse("home", args=[org.slug])).content.decode()
+    assert "2 Dec 2026, 10:00 (America/New_York)" in page

@@ -262,3 +262,17 @@ def test_the_unchanged_poll_is_cheap(ceo_client, org, sheet, django_assert_max_n
     # session, user, membership and the session save (the foundation's); then one for the sheet
     with django_assert_max_num_queries(8):
         assert ceo_client.get(url, HTTP_HX_REQUEST="true").status_code == 204
+
+
+def test_a_form_open_on_a_bet_removed_meanwhile_is_kept_apart(ceo_client, org, sheet, ceo):
+    bet = add_bet(sheet, Side.CEO, "Gone", ceo)
+    bet.remove(by=ceo, expected_version=bet.version)
+
+    response = ceo_client.get(
+        board_url(org, sheet, rev=0, status="open", editing=f"bet-{bet.pk}"),
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert "What you typed is kept here" in body
+    assert f'<div id="bet-{bet.pk}" hx-preserve></div>' in body

@@ -57,3 +57,20 @@ def test_q4_rolls_into_the_next_fiscal_year():
 def test_a_quarter_outside_one_to_four_is_refused():
     with pytest.raises(ValueError):
         Quarter(2027, 5)
+
+
+@pytest.mark.django_db
+def test_a_sheet_keeps_the_quarter_it_was_made_for(org, ceo):
+    from calibration.alignment.models import BetSheet
+
+    org.fiscal_year_start_month = 4
+    org.save()
+    sheet = BetSheet.start(org, Quarter(2027, 3, 4), by=ceo)
+    assert (sheet.label, sheet.starts_on, sheet.ends_on) == (
+        "FY27 Q3",
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+    )
+    assert sheet.quarter == Quarter(2027, 3, 4)
+    assert sheet.dates_label == "1 Oct – 31 Dec 2026"
+    assert sheet.next_quarter() == Quarter(2027, 4, 4)

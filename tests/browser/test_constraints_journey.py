@@ -127,3 +127,16 @@ def test_cto_records_a_priced_constraint_ceo_adds_context_and_both_decide(open_p
     tom.goto("/o/acme/constraints/?show=decided")
     expect(tom.locator("table.constraints tbody tr")).to_have_count(1)
     expect(tom.locator("table.constraints")).to_contain_text("Decided")
+
+    # The chosen path becomes an initiative, its three dates counted from today.
+    tom.get_by_role("link", name="Event pipeline throughput").click()
+    tom.get_by_role("link", name="Turn into an initiative").click()
+    today = org.today()
+    expect(tom.get_by_label("Expected case", exact=True)).to_have_value(
+        (today + timedelta(weeks=22)).isoformat()
+    )
+    tom.get_by_role("button", name="Create the initiative").click()
+    expect(
+        tom.get_by_role("heading", name="Event pipeline throughput: Re-architect ingest")
+    ).to_be_visible()
+    expect(tom.get_by_text("This initiative delivers")).to_be_visible()

@@ -487,3 +487,68 @@ def test_the_new_form_can_be_prefilled(cto_client, org):
 def test_dates_read_as_iso(org, cto):
     c = make_constraint(org, cto, needed_by=date(2027, 6, 1))
     assert "by 2027-06-01" in c.gap_sentence()
+
+
+def test_the_new_form_shows_every_field_in_its_fieldsets(cto_client, org):
+    response = cto_client.get(reverse("constraints:new", args=[org.slug]))
+
+    form = response.context["form"]
+    grouped = {field.name for _, _, fields in form.groups() for field in fields}
+    assert grouped | {"version"} == set(form.fields)
+    body = response.content.decode()
+    assert "The initiative that demands it" in body and "The bet that demands it" in body
+
+
+def test_without_javascript_an_edit_opens_in_the_full_page_and_saves_back(
+    cto_client, org, constraint
+):
+    body = page(cto_client, detail_url(org, constraint, edit="facts"))
+    assert "<html" in body and "Save the constraint" in body
+
+    response = cto_client.post(
+        edit_url(org, constraint, "facts"),
+        {
+            "capability": "Ingest throughput",
+            "metric": "Sustained ingest rate",
+            "unit": "events/s",
+            "direction": "higher",
+            "current_value": "60,000",
+            "required_value": "200,000",
+            "needed_by": "2027-06-01",
+            "demand_kind": "partnership",
+            "demand": "Globex partnership",
+            "demand_links": "",
+            "version": 1,
+        },
+        follow=True,
+    )
+
+    body = response.content.decode()
+    assert "The constraint is saved." in body
+    assert "60,000 events/s today; 200,000 needed by 2027-06-01: 3.3×, +140,000" in body
+
+
+def test_deleting_asks_first_then_removes_the_constraint_and_its_paths_into_history(
+    cto_client, org, constraint, cto
+):
+    from calibration.models import Change
+
+    path = make_path(constraint, cto)
+    url = reverse("constraints:delete", args=[org.slug, constraint.pk])
+    assert "Delete “Event pipeline throughput”?" in page(cto_client, url)
+
+    response = cto_client.post(url, {"version": constraint.version}, follow=True)
+
+    assert "Constraint “Event pipeline throughput” deleted" in response.content.decode()
+    assert not Constraint.objects.exists()
+    deleted = Change.objects.filter(action="deleted")
+    assert {c.object_id for c in deleted} == {constraint.pk, path.pk}
+
+
+def test_a_stale_delete_deletes_nothing(cto_client, org, constraint, cto):
+    make_path(constraint, cto)
+    url = reverse("constraints:delete", args=[org.slug, constraint.pk])
+
+    cto_client.post(url, {"version": constraint.version - 1 or 99})
+
+    assert Constraint.objects.count() == 1 and constraint.paths.count() == 1

@@ -78,7 +78,7 @@ def test_unordered_timelines_are_refused_at_the_field_keeping_input(cto_client, 
 
 def test_inline_timeline_edit_refuses_date_before_start(cto_client, org, initiative):
     response = cto_client.post(
-        url("section", org, initiative.pk, "timelines"),
+        url("timelines", org, initiative.pk),
         timelines_post(initiative, best_date="2026-12-01"),
         **HX,
     )
@@ -91,7 +91,7 @@ def test_inline_timeline_edit_refuses_date_before_start(cto_client, org, initiat
 def test_active_initiative_refuses_a_date_change_without_reason(cto_client, org, make_initiative):
     initiative = make_initiative(status="active")
     response = cto_client.post(
-        url("section", org, initiative.pk, "timelines"),
+        url("timelines", org, initiative.pk),
         timelines_post(initiative, expected_date="2027-05-17"),
         **HX,
     )
@@ -103,7 +103,7 @@ def test_active_initiative_refuses_a_date_change_without_reason(cto_client, org,
 def test_reasoned_change_is_saved_and_shows_the_revision(cto_client, org, make_initiative):
     initiative = make_initiative(status="active")
     response = cto_client.post(
-        url("section", org, initiative.pk, "timelines"),
+        url("timelines", org, initiative.pk),
         timelines_post(initiative, expected_date="2027-05-17", reason="API partner late"),
         **HX,
     )
@@ -116,7 +116,7 @@ def test_reasoned_change_is_saved_and_shows_the_revision(cto_client, org, make_i
 
 def test_commitment_gap_and_acknowledgement_flow(ceo_client, cto_client, org, initiative, ceo):
     ceo_client.post(
-        url("section", org, initiative.pk, "commitment"),
+        url("commitment", org, initiative.pk),
         {
             "version": initiative.version,
             "commitment_date": "2027-03-01",
@@ -133,7 +133,7 @@ def test_commitment_gap_and_acknowledgement_flow(ceo_client, cto_client, org, in
     initiative.refresh_from_db()
     assert initiative.is_acknowledged()
     cto_client.post(
-        url("section", org, initiative.pk, "timelines"),
+        url("timelines", org, initiative.pk),
         timelines_post(initiative, worst_date="2027-07-05"),
     )
     page = cto_client.get(url("initiative", org, initiative.pk)).content.decode()
@@ -157,7 +157,7 @@ def test_marking_an_indicator_missed_shows_tracking_and_slip_actions(
     indicator = make_indicator(initiative)
     make_step(initiative, days_after=3)
     response = cto_client.post(
-        url("indicator", org, initiative.pk, indicator.pk),
+        url("indicator", org, indicator.pk),
         {
             "version": indicator.version,
             "description": indicator.description,
@@ -185,7 +185,7 @@ def test_overdue_indicator_is_shown_as_overdue(cto_client, org, initiative, make
 def test_met_indicator_needs_date_and_evidence(cto_client, org, initiative, make_indicator):
     indicator = make_indicator(initiative)
     response = cto_client.post(
-        url("indicator", org, initiative.pk, indicator.pk),
+        url("indicator", org, indicator.pk),
         {
             "version": indicator.version,
             "description": "Data migration completed",
@@ -249,18 +249,18 @@ def test_calibration_page_figures(cto_client, org, make_initiative, cto):
 
 @pytest.mark.parametrize("name", ["overview", "timelines", "commitment"])
 def test_sections_open_inline_forms(cto_client, org, initiative, name):
-    response = cto_client.get(url("section", org, initiative.pk, name) + "?edit", **HX)
+    response = cto_client.get(url(name, org, initiative.pk) + "?edit", **HX)
     assert f'id="section-{name}" class="tl-section editing"' in response.content.decode()
 
 
 def test_simultaneous_timeline_edits_conflict_visibly(ceo_client, cto_client, org, initiative):
     version = initiative.version
     ceo_client.post(
-        url("section", org, initiative.pk, "timelines"),
+        url("timelines", org, initiative.pk),
         timelines_post(initiative, worst_date="2027-07-05", version=version),
     )
     response = cto_client.post(
-        url("section", org, initiative.pk, "timelines"),
+        url("timelines", org, initiative.pk),
         timelines_post(initiative, worst_date="2027-07-19", version=version),
         **HX,
     )
@@ -275,7 +275,7 @@ def test_without_javascript_a_refused_edit_shows_the_full_page_with_the_form(
     cto_client, org, initiative
 ):
     response = cto_client.post(
-        url("section", org, initiative.pk, "timelines"),
+        url("timelines", org, initiative.pk),
         timelines_post(initiative, worst_date="2027-04-01", worst_risks="Vendor"),
     )
     page = response.content.decode()
@@ -349,7 +349,7 @@ def test_an_observer_who_owns_an_action_can_mark_it_done(
 def test_marking_delivered_records_where_it_landed(cto_client, org, make_initiative, cto):
     initiative = make_initiative(status="active")
     response = cto_client.post(
-        url("section", org, initiative.pk, "overview"),
+        url("overview", org, initiative.pk),
         {
             "version": initiative.version,
             "title": initiative.title,
@@ -368,7 +368,7 @@ def test_marking_delivered_records_where_it_landed(cto_client, org, make_initiat
 
 def test_delivered_without_a_date_is_refused(cto_client, org, initiative, cto):
     response = cto_client.post(
-        url("section", org, initiative.pk, "overview"),
+        url("overview", org, initiative.pk),
         {
             "version": initiative.version,
             "title": initiative.title,

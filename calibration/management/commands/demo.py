@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
     def populate_conversations(self, org):
         """Each conversation app adds its own demo records; its populate() is idempotent."""
-        for app in ("constraints", "timeline", "alignment", "reminders", "board"):
+        for app in ("timeline", "alignment", "constraints", "reminders", "board"):
             name = f"calibration.{app}.demo"
             if find_spec(name):
                 import_module(name).populate(org)

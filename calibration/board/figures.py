@@ -1,0 +1,417 @@
+"""The figures of the board view, computed in ONE place.
+
+``board_figures(org, params)`` is what the page, the table, the CSV, the PDF and the snapshot
+all use, so they always carry the same numbers. Each initiative becomes a ``Row`` of plain
+values (dates, strings, numbers) that survives a round trip through JSON (``Row.to_dict`` /
+``Row.from_dict``): a snapshot stores exactly these rows.
+
+This module reads the timeline models through their public API only (``for_list``,
+``probability_of_meeting_commitment``, ``gap_weeks``, ``tracking_timeline``,
+``last_estimate_change``, ``acknowledgements``, ``indicators_list``, indicator ``state``).
+"""
+
+import datetime
+from dataclasses import asdict, dataclass, field, fields
+
+from calibration.timeline.models import Initiative
+
+from .quarters import fiscal_quarter, label_for_key
+
+TIMELINE_LABELS = {"best": "best case", "expected": "expected case", "worst": "worst case"}
+FIELD_LABELS = {
+    "best": "Best case",
+    "expected": "Expected case",
+    "worst": "Worst case",
+    "commitment": "Commitment",
+}
+SHORT_LABELS = {"best": "Best", "expected": "Plan", "worst": "Worst", "commitment": "Commitment"}
+STATUS_CHOICES = [
+    ("active", "Active"),
+    ("proposed", "Proposed"),
+    ("delivered", "Delivered"),
+    ("all", "All but cancelled"),
+]
+SORT_CHOICES = [("risk", "Risk (lowest probability first)"), ("date", "Date (plan)")]
+AUDIENCE_CHOICES = [*Initiative.Audience.choices, ("none", "no commitment yet")]
+NO_QUARTER = "none"
+
+
+@dataclass
+class Checkpoint:
+    description: str
+    due: datetime.date
+    state: str  # met, missed, pending, overdue
+    if_missed: str
+
+
+@dataclass
+class Row:
+    """One initiative as the board sees it."""
+
+    id: int
+    title: str
+    owner: str
+    status: str
+    start: datetime.date
+    best: datetime.date
+    expected: datetime.date
+    worst: datetime.date
+    commitment: datetime.date | None
+    audience: str  # key ("board", …) or ""
+    audience_label: str
+    quarter: str  # key ("2027Q2") or ""
+    quarter_label: str
+    probability: float | None  # of meeting the commitment, 0..1
+    gap_weeks: float | None  # positive: the commitment is earlier than the plan
+    tracking: str  # best, expected, worst
+    tracking_date: datetime.date
+    tracking_since: datetime.date | None
+    past_commitment: bool
+    last_change: str  # "Expected case 2027-04-12 → 2027-05-03 (+3 wk)" or ""
+    last_change_by: str
+    last_change_on: datetime.date | None
+    last_change_reason: str
+    ceo_ack: str  # "Ada Chen, 2027-02-10" or ""
+    cto_ack: str
+    delivered_on: datetime.date | None
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    last_change_short: str = ""  # "Plan +3 wk → 2027-05-03", for the chart
+
+    # --- derived, for display ---------------------------------------------------------
+
+    @property
+    def probability_percent(self):
+        return None if self.probability is None else round(self.probability * 100)
+
+    @property
+    def probability_text(self):
+        return "—" if self.probability is None else f"{self.probability_percent}%"
+
+    @property
+    def gap_text(self):
+        if self.gap_weeks is None:
+            return "—"
+        if self.gap_weeks == 0:
+            return "none"
+        return f"{self.gap_weeks:+g} wk"
+
+    @property
+    def tracking_label(self):
+        return TIMELINE_LABELS[self.tracking]
+
+    @property
+    def acknowledged_text(self):
+        parts = [f"CEO {self.ceo_ack}" if self.ceo_ack else "CEO: not yet"]
+        parts.append(f"CTO {self.cto_ack}" if self.cto_ack else "CTO: not yet")
+        return "; ".join(parts)
+
+    @property
+    def checkpoint_counts(self):
+        counts = {"met": 0, "missed": 0, "pending": 0, "overdue": 0}
+        for c in self.checkpoints:
+            counts[c.state] += 1
+        return counts
+
+    @property
+    def checkpoints_text(self):
+        counts = self.checkpoint_counts
+        return ", ".join(f"{n} {state}" for state, n in counts.items() if n) or "none"
+
+    def sentence(self):
+        """The row in words: its text equivalent for screen readers and the SVG <title>."""
+        parts = [
+            f"{self.title} (owner {self.owner})",
+            f"best case {self.best}, plan (expected case) {self.expected}, worst case {self.worst}",
+        ]
+        if self.commitment:
+            parts.append(
+                f"commitment to {self.audience_label} {self.commitment}, "
+                f"{self.probability_text} likely to be met, gap {self.gap_text}"
+            )
+        else:
+            parts.append("no external commitment")
+        parts.append(f"tracking the {self.tracking_label} ({self.tracking_date})")
+        if self.delivered_on:
+            parts.append(f"delivered {self.delivered_on}")
+        parts.append(f"checkpoints: {self.checkpoints_text}")
+        if self.last_change:
+            parts.append(f"last estimate change: {self.last_change} on {self.last_change_on}")
+        parts.append(f"acknowledged: {self.acknowledged_text}")
+        return "; ".join(parts) + "."
+
+    # --- JSON round trip (snapshots) --------------------------------------------------
+
+    DATE_FIELDS = (
+        "start",
+        "best",
+        "expected",
+        "worst",
+        "commitment",
+        "tracking_date",
+        "tracking_since",
+        "last_change_on",
+        "delivered_on",
+    )
+
+    def to_dict(self):
+        data = asdict(self)
+        for name in self.DATE_FIELDS:
+            data[name] = data[name].isoformat() if data[name] else None
+        for c in data["checkpoints"]:
+            c["due"] = c["due"].isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in cls.DATE_FIELDS:
+            values[name] = _date(values.get(name))
+        values["checkpoints"] = [
+            Checkpoint(**{**c, "due": _date(c["due"])}) for c in values.get("checkpoints", [])
+        ]
+        return cls(**values)
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _short_date(moment, org):
+    return moment.astimezone(org.tz).date().isoformat()
+
+
+def row_for(initiative, today):
+    """The Row of one initiative (uses the prefetches of ``with_everything``)."""
+    i = initiative
+    org = i.organization
+    quarter_key, quarter_label = ("", "")
+    if i.commitment_date:
+        quarter_key, quarter_label = fiscal_quarter(i.commitment_date, org.fiscal_year_start_month)
+    change = i.last_estimate_change()
+    last_change = last_by = last_reason = last_short = ""
+    last_on = None
+    if change:
+        moved = change.weeks_moved()
+        last_change = (
+            f"{FIELD_LABELS.get(change.field, change.field)} "
+            f"{change.old_date} → {change.new_date} ({moved:+g} wk)"
+        )
+        last_by = str(change.by) if change.by else ""
+        last_on = change.at.astimezone(org.tz).date()
+        last_reason = change.reason
+        short = SHORT_LABELS.get(change.field, change.field)
+        last_short = f"{short} {moved:+g} wk → {change.new_date}"
+    acks = i.acknowledgements()
+
+    def ack(role):
+        if not acks[role]:
+            return ""
+        user, at = acks[role]
+        return f"{user}, {_short_date(at, org)}" if user else _short_date(at, org)
+
+    tracking = i.tracking_timeline()
+    return Row(
+        id=i.pk,
+        title=i.title,
+        owner=str(i.owner),
+        status=i.status,
+        start=i.start_date,
+        best=i.best_date,
+        expected=i.expected_date,
+        worst=i.worst_date,
+        commitment=i.commitment_date,
+        audience=i.commitment_audience or "",
+        audience_label=i.get_commitment_audience_display() if i.commitment_audience else "",
+        quarter=quarter_key,
+        quarter_label=quarter_label,
+        probability=i.probability_of_meeting_commitment(),
+        gap_weeks=i.gap_weeks(),
+        tracking=tracking,
+        tracking_date=i.timeline_date(tracking),
+        tracking_since=i.tracking_changed_on(),
+        past_commitment=i.is_tracking_past_commitment(),
+        last_change=last_change,
+        last_change_by=last_by,
+        last_change_on=last_on,
+        last_change_reason=last_reason,
+        ceo_ack=ack("ceo"),
+        cto_ack=ack("cto"),
+        delivered_on=i.delivered_on,
+        last_change_short=last_short,
+        checkpoints=[
+            Checkpoint(
+                description=c.description,
+                due=c.due_date_value(i),
+                state=c.state(today, i),
+                if_missed=c.if_missed,
+            )
+            for c in i.indicators_list()
+        ],
+    )
+
+
+@dataclass
+class Filters:
+    status: str = "active"
+    quarter: str = ""
+    audience: str = ""
+    sort: str = "risk"
+
+    @classmethod
+    def from_params(cls, params):
+        """Filters from a query string; unknown values fall back to the defaults."""
+        status = params.get("status", "active")
+        audience = params.get("audience", "")
+        sort = params.get("sort", "risk")
+        return cls(
+            status=status if status in dict(STATUS_CHOICES) else "active",
+            quarter=params.get("quarter", "")[:12],
+            audience=audience if audience in dict(AUDIENCE_CHOICES) else "",
+            sort=sort if sort in dict(SORT_CHOICES) else "risk",
+        )
+
+    def as_params(self):
+        """Only the values that differ from the defaults (for links and snapshots)."""
+        defaults = Filters()
+        return {k: v for k, v in asdict(self).items() if v != getattr(defaults, k)}
+
+    def describe(self, start_month=1):
+        """The filters in words, e.g. "Active initiatives, commitments to the board, by risk"."""
+        words = [dict(STATUS_CHOICES)[self.status] + " initiatives"]
+        if self.audience == "none":
+            words.append("without a commitment")
+        elif self.audience:
+            words.append("commitments to " + dict(AUDIENCE_CHOICES)[self.audience])
+        if self.quarter == NO_QUARTER:
+            words.append("no commitment quarter")
+        elif self.quarter:
+            words.append("commitment in " + label_for_key(self.quarter, start_month))
+        words.append("sorted by " + ("risk" if self.sort == "risk" else "date"))
+        return ", ".join(words)
+
+
+@dataclass
+class Board:
+    """Everything the board view shows: the rows, the day they were computed for, the filters
+    and the choices the filters offer."""
+
+    rows: list[Row]
+    today: datetime.date
+    filters: Filters
+    quarter_choices: list[tuple[str, str]]
+    total: int  # rows before the quarter/audience filters
+
+    @property
+    def figures(self):
+        return [row.to_dict() for row in self.rows]
+
+
+def sort_rows(rows, sort):
+    if sort == "date":
+        return sorted(rows, key=lambda r: (r.expected, r.title.lower(), r.id))
+    # Risk: lowest probability first; without a commitment there is no probability to
+    # rank by, so those come last, latest worst case first among them.
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.probability is None,
+            r.probability if r.probability is not None else 0,
+            r.expected,
+            r.id,
+        ),
+    )
+
+
+def initiatives_for(org, status):
+    queryset = Initiative.objects.for_list(org)
+    if status == "all":
+        return queryset.exclude(status=Initiative.Status.CANCELLED)
+    return queryset.filter(status=status)
+
+
+def board_figures(org, params=None, *, today=None):
+    """The Board for `org` under the filters in `params` (a dict or QueryDict)."""
+    filters = params if isinstance(params, Filters) else Filters.from_params(params or {})
+    today = today or org.today()
+    rows = [row_for(i, today) for i in initiatives_for(org, filters.status)]
+    quarters = {}
+    for row in rows:
+        if row.quarter:
+            quarters[row.quarter] = row.quarter_label
+    quarter_choices = sorted(quarters.items())
+    if any(not row.quarter for row in rows):
+        quarter_choices.append((NO_QUARTER, "no commitment"))
+    total = len(rows)
+    if filters.audience == "none":
+        rows = [r for r in rows if not r.audience]
+    elif filters.audience:
+        rows = [r for r in rows if r.audience == filters.audience]
+    if filters.quarter == NO_QUARTER:
+        rows = [r for r in rows if not r.quarter]
+    elif filters.quarter:
+        rows = [r for r in rows if r.quarter == filters.quarter]
+    return Board(sort_rows(rows, filters.sort), today, filters, quarter_choices, total)
+
+
+def _d(value):
+    return value.isoformat() if value else ""
+
+
+# The columns of the table view, the CSV and the PDF's table: one definition, same figures.
+COLUMNS = [
+    ("Initiative", lambda r: r.title),
+    ("Owner", lambda r: r.owner),
+    ("Status", lambda r: r.status),
+    ("Start", lambda r: _d(r.start)),
+    ("Best case", lambda r: _d(r.best)),
+    ("Plan (expected case)", lambda r: _d(r.expected)),
+    ("Worst case", lambda r: _d(r.worst)),
+    ("Commitment", lambda r: _d(r.commitment)),
+    ("Told to", lambda r: r.audience_label),
+    ("Commitment quarter", lambda r: r.quarter_label),
+    ("P(meet commitment)", lambda r: "" if r.probability is None else f"{r.probability_percent}%"),
+    ("Gap (weeks)", lambda r: "" if r.gap_weeks is None else f"{r.gap_weeks:g}"),
+    ("Tracking", lambda r: r.tracking_label),
+    ("Tracking date", lambda r: _d(r.tracking_date)),
+    ("Checkpoints", lambda r: r.checkpoints_text),
+    ("Last estimate change", lambda r: r.last_change),
+    ("Changed on", lambda r: _d(r.last_change_on)),
+    ("Changed by", lambda r: r.last_change_by),
+    ("Reason", lambda r: r.last_change_reason),
+    ("CEO acknowledged", lambda r: r.ceo_ack),
+    ("CTO acknowledged", lambda r: r.cto_ack),
+    ("Delivered on", lambda r: _d(r.delivered_on)),
+]
+NUMERIC = {"P(meet commitment)", "Gap (weeks)"}
+
+
+def table(rows):
+    """(headings, [(row, cells)]): the figures as text cells, for the table, CSV and PDF."""
+    return [h for h, _ in COLUMNS], [(row, [f(row) for _, f in COLUMNS]) for row in rows]
+
+
+# The same columns grouped into eight, so the table fits a landscape page (print and PDF).
+GROUPS = [
+    ("Initiative", ["Initiative", "Owner", "Status"]),
+    ("Timelines", ["Start", "Best case", "Plan (expected case)", "Worst case"]),
+    ("Commitment", ["Commitment", "Told to", "Commitment quarter"]),
+    ("Odds and gap", ["P(meet commitment)", "Gap (weeks)"]),
+    ("Tracking", ["Tracking", "Tracking date", "Checkpoints"]),
+    ("Last estimate change", ["Last estimate change", "Changed on", "Changed by", "Reason"]),
+    ("Gap acknowledged", ["CEO acknowledged", "CTO acknowledged"]),
+    ("Delivered", ["Delivered on"]),
+]
+
+
+def compact_table(rows):
+    """(group headings, [(row, [[(column, value)] per group])]): every cell of ``table``,
+    grouped (empty values left out)."""
+    headings, cells = table(rows)
+    grouped = []
+    for row, values in cells:
+        by_heading = dict(zip(headings, values, strict=True))
+        grouped.append(
+            (row, [[(h, by_heading[h]) for h in names if by_heading[h]] for _, names in GROUPS])
+        )
+    return [g for g, _ in GROUPS], grouped

@@ -1,0 +1,453 @@
+"""The board chart drawn as SVG text, from Rows (``figures.Row``) and the geometry of
+``chart``. No JavaScript: the same text is shown on the page, printed, put in the PDF, and
+stored in snapshots.
+
+Every mark uses a shape as well as a colour, so the chart reads in black and white, and every
+row is a list item whose ``<title>`` / ``aria-label`` says the row in words.
+"""
+
+from html import escape
+
+from . import chart
+from .chart import COLUMNS, ROW_HEIGHT, WIDTH, Axis
+
+INK = "#1d2329"
+MUTED = "#5d6873"
+GRID = "#e3e7eb"
+BAND = "#dde3e8"
+BAND_EDGE = "#aab4be"
+ZEBRA = "#f6f8f9"
+COMMITMENT = "#6b2fa0"
+TODAY = "#c2410c"
+TRACKING = {"best": "#1e7a3f", "expected": "#1f5f99", "worst": "#b42318"}
+STATE = {"met": "#1e7a3f", "missed": "#b42318", "pending": "#5d6873", "overdue": "#b45309"}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
+
+
+def n(value):
+    """A coordinate as short text."""
+    return f"{round(value, 1):g}"
+
+
+def attrs(**values):
+    return " ".join(
+        f'{k.rstrip("_").replace("_", "-")}="{escape(str(v))}"'
+        for k, v in values.items()
+        if v is not None
+    )
+
+
+def tag(name, body="", **values):
+    if body:
+        return f"<{name} {attrs(**values)}>{body}</{name}>"
+    return f"<{name} {attrs(**values)}/>"
+
+
+def text(x, y, content, **values):
+    return tag("text", escape(str(content)), x=n(x), y=n(y), **values)
+
+
+def probability_color(p):
+    if p is None:
+        return MUTED
+    if p < 0.5:
+        return TRACKING["worst"]
+    if p < 0.8:
+        return STATE["overdue"]
+    return TRACKING["best"]
+
+
+def axis_for(rows, today):
+    dates = [today]
+    for r in rows:
+        dates += [r.best, r.worst, r.commitment, r.delivered_on]
+        dates += [c.due for c in r.checkpoints]
+    return Axis.covering(dates)
+
+
+# --- marks (also used by the legend) -----------------------------------------------------
+
+
+def band(x0, x1, y):
+    half = chart.BAND_HEIGHT / 2
+    return tag(
+        "rect",
+        class_="band",
+        x=n(x0),
+        y=n(y - half),
+        width=n(max(x1 - x0, 2)),
+        height=n(chart.BAND_HEIGHT),
+        rx=3,
+        fill=BAND,
+        stroke=BAND_EDGE,
+        stroke_width=1,
+    )
+
+
+def plan_tick(x, y, date=None):
+    """The plan (expected case): a bold upright bar across the band."""
+    return tag(
+        "rect",
+        class_="plan",
+        x=n(x - 1.5),
+        y=n(y - 11),
+        width=3,
+        height=22,
+        fill=INK,
+        data_x=n(x),
+        data_date=date,
+    )
+
+
+def commitment_mark(x, y, date=None):
+    s = 6
+    points = f"{n(x)},{n(y - s)} {n(x + s)},{n(y)} {n(x)},{n(y + s)} {n(x - s)},{n(y)}"
+    return tag(
+        "polygon",
+        class_="commitment",
+        points=points,
+        fill=COMMITMENT,
+        stroke="#ffffff",
+        stroke_width=1,
+        data_x=n(x),
+        data_date=date,
+    )
+
+
+def tracking_mark(x, y, timeline, date=None):
+    """A ring (the plan tick shows through it) in the colour of the timeline tracked."""
+    return tag(
+        "circle",
+        class_=f"tracking tracking--{timeline}",
+        cx=n(x),
+        cy=n(y),
+        r=7,
+        fill="none",
+        stroke=TRACKING[timeline],
+        stroke_width=3.5,
+        data_date=date,
+    )
+
+
+def checkpoint_mark(x, y, state, date=None):
+    color = STATE[state]
+    common = {"class_": f"checkpoint checkpoint--{state}", "data_date": date, "data_x": n(x)}
+    if state == "met":
+        return tag("circle", cx=n(x), cy=n(y), r=4.5, fill=color, **common)
+    if state == "missed":
+        d = 4.5
+        path = f"M{n(x - d)},{n(y - d)}L{n(x + d)},{n(y + d)}M{n(x - d)},{n(y + d)}L{n(x + d)},{n(y - d)}"
+        return tag("path", d=path, stroke=color, stroke_width=2.5, fill="none", **common)
+    if state == "overdue":
+        s = 5.5
+        points = f"{n(x)},{n(y - s)} {n(x + s)},{n(y + s * 0.8)} {n(x - s)},{n(y + s * 0.8)}"
+        return tag(
+            "polygon", points=points, fill="#fbbf24", stroke=color, stroke_width=1.5, **common
+        )
+    return tag(
+        "circle", cx=n(x), cy=n(y), r=4, fill="#ffffff", stroke=color, stroke_width=1.5, **common
+    )
+
+
+def delivered_mark(x, y, date=None):
+    s = 5.5
+    return tag(
+        "rect",
+        class_="delivered",
+        x=n(x - s),
+        y=n(y - s),
+        width=n(2 * s),
+        height=n(2 * s),
+        fill=INK,
+        data_date=date,
+        data_x=n(x),
+    )
+
+
+# --- the chart ---------------------------------------------------------------------------
+
+
+def render(rows, today, *, title="Board view", id_prefix="board", axis=None, urls=None):
+    """The SVG text of the chart for `rows` (figures.Row) on a time axis containing them and
+    `today`. `urls` maps initiative ids to links for their titles (optional)."""
+    axis = axis or axis_for(rows, today)
+    urls = urls or {}
+    height = chart.chart_height(len(rows))
+    rows_bottom = chart.row_top(max(len(rows), 1))
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" class="board-chart" role="group" '
+        f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" font-family="{escape(FONT)}" '
+        f'font-size="12" fill="{INK}" data-axis-start="{axis.start}" data-axis-end="{axis.end}">',
+        tag("title", escape(title), id=f"{id_prefix}-title"),
+        tag(
+            "desc",
+            escape(
+                f"{len(rows)} initiative{'s' if len(rows) != 1 else ''} on a time axis from "
+                f"{axis.start} to {axis.end}; today is {today}. Each row shows the best-to-worst "
+                "range, the plan (expected case), the external commitment, the checkpoints and "
+                "the timeline the initiative is tracking, with the probability of meeting the "
+                "commitment, the gap, the last estimate change and the acknowledgements."
+            ),
+            id=f"{id_prefix}-desc",
+        ),
+    ]
+    # Axis: month gridlines and labels, column headings.
+    out.append('<g class="axis" aria-hidden="true">')
+    for day, x, label in axis.month_ticks():
+        out.append(
+            tag(
+                "line",
+                x1=n(x),
+                x2=n(x),
+                y1=chart.AXIS_HEIGHT - 8,
+                y2=n(rows_bottom),
+                stroke=GRID,
+                stroke_width=1,
+                data_date=day,
+            )
+        )
+        if label and x < chart.PLOT_X1 - 24:
+            out.append(text(x + 3, chart.AXIS_HEIGHT - 12, label, fill=MUTED, font_size=11))
+    headings = [
+        (8, "Initiative"),
+        (COLUMNS["probability"], "P(meet)"),
+        (COLUMNS["gap"], "Gap"),
+        (COLUMNS["last_change"], "Last estimate change"),
+        (COLUMNS["acknowledged"], "Acknowledged"),
+    ]
+    for x, label in headings:
+        out.append(text(x, chart.AXIS_HEIGHT - 12, label, font_weight="600", font_size=11.5))
+    out.append(
+        tag(
+            "line",
+            x1=0,
+            x2=WIDTH,
+            y1=chart.AXIS_HEIGHT - 1,
+            y2=chart.AXIS_HEIGHT - 1,
+            stroke=BAND_EDGE,
+            stroke_width=1,
+        )
+    )
+    out.append("</g>")
+
+    out.append(f'<g class="rows" role="list" aria-label="{escape(title)}: initiatives">')
+    for index, row in enumerate(rows):
+        out.append(render_row(row, index, axis, urls.get(row.id)))
+    if not rows:
+        out.append(
+            text(
+                chart.PLOT_X0,
+                chart.row_middle(0) + 4,
+                "No initiative matches these filters.",
+                fill=MUTED,
+                role="listitem",
+            )
+        )
+    out.append("</g>")
+
+    if axis.contains(today):
+        x = axis.x(today)
+        out.append(
+            f'<g class="today" data-date="{today}" data-x="{n(x)}" aria-label="Today, {today}">'
+        )
+        out.append(
+            tag(
+                "line",
+                x1=n(x),
+                x2=n(x),
+                y1=chart.AXIS_HEIGHT - 6,
+                y2=n(rows_bottom),
+                stroke=TODAY,
+                stroke_width=1.5,
+                stroke_dasharray="5 3",
+            )
+        )
+        out.append(
+            text(
+                x,
+                12,
+                f"Today {today}",
+                fill=TODAY,
+                font_size=11,
+                font_weight="600",
+                text_anchor="middle",
+            )
+        )
+        out.append("</g>")
+    out.append(legend(rows_bottom + 10))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def render_row(row, index, axis, url=None):
+    top = chart.row_top(index)
+    y = chart.row_middle(index)
+    color = TRACKING[row.tracking]
+    out = [
+        f'<g class="row" role="listitem" data-initiative="{row.id}" data-index="{index}" '
+        f'aria-label="{escape(row.sentence())}">',
+        tag("title", escape(row.sentence())),
+    ]
+    if index % 2:
+        out.append(tag("rect", x=0, y=n(top), width=WIDTH, height=ROW_HEIGHT, fill=ZEBRA))
+    out.append(tag("rect", x=0, y=n(top + 6), width=4, height=ROW_HEIGHT - 12, fill=color))
+    title = text(12, top + 20, chart.truncate(row.title, 30), font_weight="600", font_size=13.5)
+    if url:
+        title = f'<a href="{escape(url)}" class="initiative-link">{title}</a>'
+    out.append(title)
+    status = "" if row.status == "active" else f" · {row.status}"
+    out.append(
+        text(
+            12,
+            top + 37,
+            chart.truncate(f"{row.owner} · tracking {row.tracking}{status}", 36),
+            fill=color if row.tracking != "expected" else MUTED,
+            font_size=11.5,
+        )
+    )
+
+    # The run-up from the start to the best case, then the best–worst band.
+    if row.start < row.best:
+        out.append(
+            tag(
+                "line",
+                class_="run-up",
+                x1=n(axis.clamped_x(row.start)),
+                x2=n(axis.x(row.best)),
+                y1=n(y),
+                y2=n(y),
+                stroke=BAND_EDGE,
+                stroke_width=2,
+                stroke_dasharray="2 3",
+            )
+        )
+    out.append(band(axis.x(row.best), axis.x(row.worst), y))
+    out.append(plan_tick(axis.x(row.expected), y, row.expected))
+    if row.commitment:
+        cx = axis.x(row.commitment)
+        out.append(
+            tag(
+                "line",
+                class_="commitment-line",
+                x1=n(cx),
+                x2=n(cx),
+                y1=n(top + 4),
+                y2=n(top + ROW_HEIGHT - 4),
+                stroke=COMMITMENT,
+                stroke_width=1.5,
+                stroke_dasharray="3 2",
+            )
+        )
+        out.append(commitment_mark(cx, top + 9, row.commitment))
+    out.append(tracking_mark(axis.x(row.tracking_date), y, row.tracking, row.tracking_date))
+    for c in row.checkpoints:
+        out.append(checkpoint_mark(axis.clamped_x(c.due), y + 16, c.state, c.due))
+    if row.delivered_on:
+        out.append(delivered_mark(axis.x(row.delivered_on), y, row.delivered_on))
+
+    # The figures beside the row.
+    out.append(
+        text(
+            COLUMNS["probability"],
+            top + 27,
+            row.probability_text,
+            class_="probability",
+            font_weight="700",
+            font_size=15,
+            fill=probability_color(row.probability),
+        )
+    )
+    if row.commitment:
+        out.append(text(COLUMNS["probability"], top + 42, row.audience, fill=MUTED, font_size=10))
+    out.append(text(COLUMNS["gap"], top + 27, row.gap_text, class_="gap", font_size=13))
+    if row.last_change:
+        out.append(
+            text(
+                COLUMNS["last_change"],
+                top + 21,
+                chart.truncate(row.last_change_short or row.last_change, 27),
+                font_size=11,
+            )
+        )
+        out.append(
+            text(
+                COLUMNS["last_change"],
+                top + 36,
+                chart.truncate(f"{row.last_change_on} · {row.last_change_by}", 28),
+                fill=MUTED,
+                font_size=10.5,
+            )
+        )
+    else:
+        out.append(text(COLUMNS["last_change"], top + 27, "none", fill=MUTED, font_size=11))
+    for k, (role, value) in enumerate((("CEO", row.ceo_ack), ("CTO", row.cto_ack))):
+        mark = "✓ " + value.split(",")[0] if value else "— not yet"
+        out.append(
+            text(
+                COLUMNS["acknowledged"],
+                top + 21 + 15 * k,
+                chart.truncate(f"{role} {mark}", 24),
+                fill=INK if value else TRACKING["worst"] if row.commitment else MUTED,
+                font_size=11,
+            )
+        )
+    out.append("</g>")
+    return "\n".join(out)
+
+
+def legend(top):
+    """The key to the marks, drawn with the same functions as the rows."""
+    y1, y2 = top + 14, top + 36
+    out = ['<g class="legend" aria-label="Legend" transform="translate(0 0)">']
+    out.append(text(12, y1 + 4, "Legend", font_weight="600", font_size=11.5))
+    x = 80
+    items1 = [
+        (band(x, x + 34, y1), 40, "best–worst range"),
+        (plan_tick(0, y1), 10, "plan (expected case)"),
+        (commitment_mark(0, y1), 12, "external commitment"),
+        (tracking_mark(0, y1, "best"), 12, "tracking best"),
+        (tracking_mark(0, y1, "expected"), 12, "tracking expected"),
+        (tracking_mark(0, y1, "worst"), 12, "tracking worst"),
+    ]
+    items2 = [
+        (checkpoint_mark(0, y2, "met"), 12, "checkpoint met"),
+        (checkpoint_mark(0, y2, "missed"), 12, "missed"),
+        (checkpoint_mark(0, y2, "pending"), 12, "pending"),
+        (checkpoint_mark(0, y2, "overdue"), 12, "overdue"),
+        (delivered_mark(0, y2), 12, "delivered"),
+    ]
+    for items, y in ((items1, y1), (items2, y2)):
+        x = 80
+        for mark, width, label in items:
+            if mark.startswith("<rect") and 'class="band"' in mark:
+                out.append(band(x, x + 34, y))
+            else:
+                out.append(f'<g transform="translate({n(x + 6)} 0)">{mark}</g>')
+            out.append(text(x + width + 8, y + 4, label, font_size=11))
+            x += width + 8 + 7 * len(label) + 22
+    x = 80 + 560
+    out.append(
+        tag(
+            "line",
+            x1=n(x),
+            x2=n(x),
+            y1=n(y2 - 8),
+            y2=n(y2 + 8),
+            stroke=TODAY,
+            stroke_width=1.5,
+            stroke_dasharray="5 3",
+        )
+    )
+    out.append(text(x + 8, y2 + 4, "today", font_size=11))
+    out.append(
+        text(
+            x + 70,
+            y2 + 4,
+            "Gap: weeks the commitment is earlier (+) than the plan.",
+            fill=MUTED,
+            font_size=11,
+        )
+    )
+    out.append("</g>")
+    return "\n".join(out)
