@@ -72,6 +72,12 @@ MIDDLEWARE = [
     "calibration.tenancy.OrganizationMiddleware",
 ]
 
+# Benchmarks only (benchmarks/pages.py, benchmarks/load.py): count queries per request and
+# route the floor view. Off unless the environment asks for it.
+BENCHMARK = env_bool("CALIBRATE_BENCHMARK", False)
+if BENCHMARK:
+    MIDDLEWARE.insert(0, "calibration.perf.QueryCountMiddleware")
+
 ROOT_URLCONF = "calibration.urls"
 WSGI_APPLICATION = "calibration.wsgi.application"
 

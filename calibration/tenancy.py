@@ -48,7 +48,8 @@ class OrganizationMiddleware:
         request.org = membership.organization
         request.membership = membership
         view_kwargs["org"] = membership.organization
-        request.session[SESSION_KEY] = slug
+        if request.session.get(SESSION_KEY) != slug:  # a write (UPDATE) only when it changes
+            request.session[SESSION_KEY] = slug
         return None
 
 

@@ -47,7 +47,9 @@ def _fragment(request):
 
 def _sheet(org, pk, everything=True):
     queryset = with_everything(BetSheet.objects.all()) if everything else BetSheet.objects
-    return get_for_org(org, queryset, pk=pk)
+    sheet = get_for_org(org, queryset, pk=pk)
+    sheet.organization = org  # known already: no query for it when the page reads it
+    return sheet
 
 
 def _bet(org, pk):
@@ -159,8 +161,11 @@ def after_change(request, sheet, *, done=(), notice="", **kwargs):
     return redirect("alignment:sheet", sheet.organization.slug, sheet.pk)
 
 
-def full_page(request, sheet, **kwargs):
-    sheet = _sheet(sheet.organization, sheet.pk)
+def full_page(request, sheet, *, fresh=False, **kwargs):
+    """The sheet page. After a write the sheet is read again (with everything on it); a
+    `fresh` sheet, just read with everything, is used as it is."""
+    if not fresh:
+        sheet = _sheet(sheet.organization, sheet.pk)
     context = board_context(request, sheet, **kwargs)
     context["changes"] = sheet.changes()
     context["next_quarter"] = sheet.next_quarter()
@@ -230,7 +235,7 @@ def sheet_page(request, org, pk):
             extra["open_form"] = (bet.pk, BetForm(instance=bet))
     elif open_spot == "session" and sheet.is_open and request.membership.can_write:
         extra["session_form"] = SessionForm(instance=sheet)
-    return full_page(request, sheet, **extra)
+    return full_page(request, sheet, fresh=True, **extra)
 
 
 def _find(sheet, pk):

@@ -60,6 +60,19 @@ if LeadingIndicator is not None:
             .select_related("initiative")
         )
 
+    CHECKPOINT_EVENT_FIELDS = (
+        "organization",
+        "initiative",
+        "description",
+        "status",
+        "version",
+        "updated_at",
+        "due_on",
+        "due_week",
+        "initiative__title",
+        "initiative__start_date",
+    )
+
     def initiative_path(org_slug, initiative_id):
         return safe_reverse("timeline:initiative", org_slug, initiative_id) or safe_reverse(
             "timeline:list", org_slug
@@ -197,19 +210,26 @@ if LeadingIndicator is not None:
         return slip_message(reminder, action, overdue=True)
 
     @events
-    def checkpoint_events(org):
-        for indicator in (
+    def checkpoint_events(org, since=None):
+        indicators = (
             LeadingIndicator.objects.for_org(org)
             .with_due_date()
             .filter(initiative__status=Initiative.Status.ACTIVE)
             .select_related("initiative")
-        ):
+            .only(*CHECKPOINT_EVENT_FIELDS)
+        )
+        if since is not None:
+            indicators = indicators.filter(due_date__gte=since)
+        paths = {}  # one reverse() per initiative, not per checkpoint
+        for indicator in indicators:
             state = "" if indicator.status == "pending" else f" ({indicator.status})"
+            if indicator.initiative_id not in paths:
+                paths[indicator.initiative_id] = initiative_path(org.slug, indicator.initiative_id)
             yield Event(
                 uid=uid("checkpoint", indicator.pk),
                 summary=f"Checkpoint: {indicator} — {indicator.initiative}{state}",
                 start=indicator.due_date,
-                path=initiative_path(org.slug, indicator.initiative_id),
+                path=paths[indicator.initiative_id],
                 sequence=indicator.version,
                 modified=indicator.updated_at,
             )

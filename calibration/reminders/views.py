@@ -44,7 +44,9 @@ def index(request, org, **forms):
         "feed_url": request.build_absolute_uri(reverse("reminders_feed", args=[feed.token]))
         if feed
         else "",
-        "events": [e for e in organization_events(org) if e.start >= org.today()][:10],
+        "events": [
+            e for e in organization_events(org, since=org.today()) if e.start >= org.today()
+        ][:10],
         "recent": Reminder.objects.filter(organization=org)
         .exclude(state=Reminder.PENDING)
         .select_related("recipient")

@@ -6,7 +6,7 @@ from .models import Initiative, SlipAction
 def home_section(org, user):
     today = org.today()
     live = list(
-        Initiative.objects.for_list(org).filter(
+        Initiative.objects.for_overview(org).filter(
             status__in=[Initiative.Status.PROPOSED, Initiative.Status.ACTIVE]
         )
     )

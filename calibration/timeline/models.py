@@ -97,6 +97,18 @@ class InitiativeQuerySet(SharedRecordQuerySet):
     def for_list(self, org):
         return self.for_org(org).with_everything()
 
+    def for_overview(self, org):
+        """What the list and the home page read: the owner and the indicators (tracking,
+        next checkpoint, probability) — not every revision and slip action, which the big
+        organizations have thousands of."""
+        return (
+            self.for_org(org)
+            .select_related("owner")
+            .prefetch_related(
+                Prefetch("indicators", queryset=LeadingIndicator.objects.order_by("due_on", "id"))
+            )
+        )
+
     def for_board(self, org):
         """Every active initiative of `org`, ready for the board-prep view (bounded queries)."""
         return self.for_list(org).filter(status=Initiative.Status.ACTIVE)

@@ -83,7 +83,7 @@ def initiative_list(request, org):
     if sort not in SORTS:
         sort = "risk"
     today = org.today()
-    initiatives = list(Initiative.objects.for_list(org))
+    initiatives = list(Initiative.objects.for_overview(org))
     live = [i for i in initiatives if i.status in ("proposed", "active")]
     done = [i for i in initiatives if i.status not in ("proposed", "active")]
     live.sort(key=_sort_key(sort, today))

@@ -1,0 +1,103 @@
+"""Opt-in instrumentation for the benchmarks (benchmarks/pages.py, benchmarks/load.py).
+
+Active only when the environment sets CALIBRATE_BENCHMARK=1: settings then put
+`QueryCountMiddleware` first in MIDDLEWARE and the URLconf adds the `floor` view. Without
+that variable nothing here is imported or routed, so production is unaffected.
+"""
+
+import time
+
+from django.db import connection
+from django.http import HttpResponse
+
+
+class QueryCountMiddleware:
+    """Counts the database queries of each request (all middleware included) and reports them,
+    with the server-side time, in the X-Queries and X-Server-Ms response headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = [0]
+
+        def counter(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Queries"] = str(count[0])
+        response["X-Server-Ms"] = f"{(time.perf_counter() - started) * 1000:.2f}"
+        return response
+
+
+def floor(request, org, size=0):
+    """The floor a page is compared with: authenticated, through the same middleware (the
+    organization resolved), returning a fixed page of `?size=` bytes and doing nothing else."""
+    try:
+        size = max(0, min(int(request.GET.get("size", "1000")), 10_000_000))
+    except ValueError:
+        size = 1000
+    head = b"<!doctype html><title>floor</title><p>"
+    body = head + b"x" * max(0, size - len(head))
+    return HttpResponse(body, content_type="text/html; charset=utf-8")
+
+
+# --- the main pages and fragments, for benchmarks/pages.py and tests/test_query_counts.py
+
+
+def board_paths(slug):
+    """The board-prep view's pages, if the board app has URLs (it is built on its branch)."""
+    from django.urls import reverse
+
+    try:
+        from calibration.board import urls
+    except ImportError:
+        return []
+    found = []
+    for pattern in getattr(urls, "urlpatterns", []):
+        if pattern.name and not pattern.pattern.converters:
+            found.append((f"board: {pattern.name}", reverse(f"board:{pattern.name}", args=[slug])))
+    return found[:2]
+
+
+def main_pages(slug):
+    """[(name, path, headers)] — every main page and fragment of organization `slug`."""
+    from accounts.models import Organization
+    from calibration.alignment.models import BetSheet
+    from calibration.constraints.models import Constraint
+    from calibration.reminders.models import CalendarFeed
+    from calibration.timeline.models import Initiative
+
+    org = Organization.objects.get(slug=slug)
+    base = f"/o/{slug}/"
+    initiative = (
+        Initiative.objects.for_org(org).filter(status="active").order_by("-expected_date").first()
+    )
+    sheet = BetSheet.current_for(org) or BetSheet.latest_for(org)
+    constraint = Constraint.objects.for_org(org).order_by("pk").first()
+    feed = CalendarFeed.objects.filter(organization=org).first()
+    htmx = {"HX-Request": "true"}
+    pages = [
+        ("home", base, {}),
+        ("initiatives list", f"{base}timeline/", {}),
+        ("initiative page", f"{base}timeline/{initiative.pk}/", {}),
+        ("initiative section (htmx)", f"{base}timeline/{initiative.pk}/timelines/", htmx),
+        ("calibration", f"{base}timeline/calibration/", {}),
+    ]
+    board = board_paths(slug)
+    pages += [(name, path, {}) for name, path in board]
+    pages += [
+        ("bet sheet", f"{base}alignment/{sheet.pk}/", {}),
+        ("bet sheet poll (htmx)", f"{base}alignment/{sheet.pk}/board/?rev=0", htmx),
+        ("drift view", f"{base}alignment/drift/", {}),
+        ("constraints list", f"{base}constraints/", {}),
+        ("constraint page", f"{base}constraints/{constraint.pk}/", {}),
+        ("history", f"{base}history/", {}),
+        ("reminders", f"{base}reminders/", {}),
+    ]
+    if feed:
+        pages.append(("calendar feed", f"/calendar/{feed.token}.ics", {}))
+    return pages, bool(board)
