@@ -2,7 +2,11 @@ import datetime
 
 import pytest
 
-from calibration.timeline.models import Initiative, LeadingIndicator
+from calibration.timeline.models import Initiative
+from tests.timeline.conftest import (
+    make_indicator,  # noqa: F401 — the timeline tests' fixture
+    new_initiative,
+)
 
 D = datetime.date
 TODAY = D(2027, 2, 1)
@@ -27,35 +31,10 @@ def no_pdf_cache(monkeypatch):
 
 @pytest.fixture
 def make_initiative(org, cto):
+    """The timeline tests' initiatives, active: the board shows active initiatives."""
+
     def make(by=None, **fields):
-        values = {
-            "organization": org,
-            "title": "Payments platform",
-            "owner": cto,
-            "status": "active",
-            "start_date": D(2027, 1, 4),
-            "best_date": D(2027, 3, 22),
-            "expected_date": D(2027, 5, 3),
-            "worst_date": D(2027, 6, 28),
-        }
-        values.update(fields)
-        return Initiative.create_shared(by=by or cto, **values)
-
-    return make
-
-
-@pytest.fixture
-def make_indicator(cto):
-    def make(initiative, by=None, **fields):
-        values = {
-            "organization": initiative.organization,
-            "initiative": initiative,
-            "description": "Data migration completed",
-            "due_on": D(2027, 2, 15),
-            "if_missed": "worst",
-        }
-        values.update(fields)
-        return LeadingIndicator.create_shared(by=by or cto, **values)
+        return new_initiative(org, cto, by=by, **{"status": "active", **fields})
 
     return make
 

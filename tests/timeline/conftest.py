@@ -7,20 +7,25 @@ from calibration.timeline.models import Initiative, LeadingIndicator, SlipPlanSt
 D = datetime.date
 
 
+def new_initiative(org, cto, by=None, **fields):
+    """An initiative of `org` owned by its CTO, with three plausible timelines."""
+    values = {
+        "organization": org,
+        "title": "Payments platform",
+        "owner": cto,
+        "start_date": D(2027, 1, 4),
+        "best_date": D(2027, 3, 22),
+        "expected_date": D(2027, 5, 3),
+        "worst_date": D(2027, 6, 28),
+    }
+    values.update(fields)
+    return Initiative.create_shared(by=by or cto, **values)
+
+
 @pytest.fixture
 def make_initiative(org, cto):
     def make(by=None, **fields):
-        values = {
-            "organization": org,
-            "title": "Payments platform",
-            "owner": cto,
-            "start_date": D(2027, 1, 4),
-            "best_date": D(2027, 3, 22),
-            "expected_date": D(2027, 5, 3),
-            "worst_date": D(2027, 6, 28),
-        }
-        values.update(fields)
-        return Initiative.create_shared(by=by or cto, **values)
+        return new_initiative(org, cto, by=by, **fields)
 
     return make
 
