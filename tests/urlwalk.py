@@ -113,22 +113,40 @@ def parse(html):
     return parser
 
 
-def get_pages(client, org, ids):
-    """Every org page a leader can GET (with a fitting id), and the fragments it loads via hx-get."""
-    pages = []
-    for route, pattern, conv in org_patterns():
-        candidates = ids if takes_object(conv) else [None]
-        for object_id in candidates:
+def get_pages(client, org, ids, limit=300):
+    """Every org page a leader can GET: one per URL pattern (with a fitting id), then every
+    page those link to (following redirects), and the fragments they load via hx-get."""
+    prefix = f"/o/{org.slug}/"
+    queue = []
+    for route, _pattern, conv in org_patterns():
+        for object_id in ids if takes_object(conv) else [None]:
             url = build(route, conv, org.slug, object_id)
-            response = client.get(url)
-            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-                pages.append((url, pattern.name, response.content.decode()))
+            if client.get(url).status_code == 200:
+                queue.append((url, route))
                 break
+    pages, seen = [], set()
+    while queue and len(pages) < limit:
+        url, name = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, follow=True)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        final = response.request["PATH_INFO"]
+        html = response.content.decode()
+        pages.append((final, name, html))
+        seen.add(final)
+        for link in parse(html).links:
+            target = urljoin(final, link)
+            parts = urlsplit(target)
+            if parts.path.startswith(prefix) and not parts.query and target not in seen:
+                queue.append((parts.path, name + " → link"))
     fragments = []
     for url, name, html in pages:
         for hx in set(parse(html).hx_gets):
             full = urljoin(url, hx)
-            if urlsplit(full).path.startswith(f"/o/{org.slug}/"):
+            if urlsplit(full).path.startswith(prefix):
                 response = client.get(full, HTTP_HX_REQUEST="true")
                 if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                     fragments.append((full, name + " (fragment)", response.content.decode()))
