@@ -3,7 +3,18 @@ django-axes does not cover, such as password-reset requests."""
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
+
+
+def client_ip(request):
+    """The visitor's address. Behind a reverse proxy, CLIENT_IP_HEADER names the header it sets
+    (e.g. HTTP_X_FORWARDED_FOR); the last entry is the one our proxy added, which a client
+    cannot forge. Used by django-axes (AXES_CLIENT_IP_CALLABLE) and by our own limits."""
+    header = settings.CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def over_limit(scope, key, limit, window_seconds):

@@ -215,7 +215,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     PER_IP, PER_ACCOUNT, WINDOW = 5, 3, 60 * 60
 
     def form_valid(self, form):
-        address = self.request.META.get("REMOTE_ADDR", "")
+        address = throttle.client_ip(self.request)
         if throttle.over_limit("reset-ip", address, self.PER_IP, self.WINDOW):
             form.add_error(
                 "email", "Too many reset requests from your network. Try again in an hour."

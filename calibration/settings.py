@@ -138,8 +138,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-# Behind a reverse proxy, name the header that carries the client address.
-AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IP_HEADERS", "REMOTE_ADDR")
+# Behind a reverse proxy, name the header that carries the client address
+# (e.g. HTTP_X_FORWARDED_FOR), or one attacker locks out everyone behind the proxy.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

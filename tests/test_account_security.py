@@ -57,3 +57,24 @@ def test_every_page_carries_a_strict_content_security_policy(ceo_client, org):
 def test_session_cookies_are_http_only_and_expire(settings):
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_AGE <= 60 * 60 * 24 * 14
+
+
+def test_behind_a_proxy_limits_count_the_client_not_the_proxy(settings, ceo):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    for n in range(5):
+        proxy.post(
+            reverse("password_reset"),
+            {"email": f"x{n}@example.com"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+
+    blocked = proxy.post(
+        reverse("password_reset"), {"email": ceo.email}, HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    other_client = proxy.post(
+        reverse("password_reset"), {"email": ceo.email}, HTTP_X_FORWARDED_FOR="203.0.113.8"
+    )
+
+    assert "Too many reset requests" in blocked.content.decode()
+    assert other_client.status_code == 302
