@@ -88,11 +88,7 @@ class SharedRecord(models.Model):
             raise ValueError("save_shared() is for existing records; use create_shared().")
         model = type(self)
         with transaction.atomic():
-            claimed = model._base_manager.filter(pk=self.pk, version=expected_version).update(
-                version=F("version") + 1
-            )
-            if not claimed:
-                raise EditConflict(model._base_manager.filter(pk=self.pk).first())
+            self._claim_version(expected_version)
             before = model._base_manager.get(pk=self.pk).snapshot()
             self.version = expected_version + 1
             self.updated_at = timezone.now()
@@ -104,15 +100,21 @@ class SharedRecord(models.Model):
         return self
 
     def delete_shared(self, *, by, expected_version, note=""):
-        model = type(self)
         with transaction.atomic():
-            claimed = model._base_manager.filter(pk=self.pk, version=expected_version).update(
-                version=F("version") + 1
-            )
-            if not claimed:
-                raise EditConflict(model._base_manager.filter(pk=self.pk).first())
+            self._claim_version(expected_version)
             self._record_change(Change.DELETED, self.snapshot(), {}, by, note)
             self.delete()
+
+    def _claim_version(self, expected_version):
+        """Compare-and-set: move the stored version past `expected_version`, or raise
+        EditConflict when someone saved since. Must run inside the write's transaction: the
+        UPDATE holds the row lock until it commits."""
+        model = type(self)
+        claimed = model._base_manager.filter(pk=self.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise EditConflict(model._base_manager.filter(pk=self.pk).first())
 
     def _record_change(self, action, old, new, by, note):
         Change.objects.create(
