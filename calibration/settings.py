@@ -72,6 +72,10 @@ MIDDLEWARE = [
     "calibration.tenancy.OrganizationMiddleware",
 ]
 
+# How long a rendered page may be kept when nothing in its organization changes
+# (calibration/pagecache.py); 0 renders every request.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+
 # Benchmarks only (benchmarks/pages.py, benchmarks/load.py): count queries per request and
 # route the floor view. Off unless the environment asks for it.
 BENCHMARK = env_bool("CALIBRATE_BENCHMARK", False)
@@ -173,7 +177,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # On files, not in memory: the web process and the Celery worker must see the same
+    # organization data versions (calibration/pagecache.py) and log-in counters.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker" / "queue"),

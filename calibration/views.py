@@ -9,6 +9,7 @@ from .editing import save_or_explain
 from .forms import PlanningCycleForm
 from .home import conversation_sections
 from .models import Change, EditConflict, PlanningCycle
+from .pagecache import kept_until_changed
 from .tenancy import get_for_org, leaders_only
 
 
@@ -18,12 +19,14 @@ def landing(request):
     return render(request, "landing.html")
 
 
+@kept_until_changed
 def home(request, org):
     return render(
         request, "calibration/home.html", {"sections": conversation_sections(org, request.user)}
     )
 
 
+@kept_until_changed
 def history(request, org):
     """Everything that changed in the organization's shared records, newest first."""
     changes = Change.objects.filter(organization=org).select_related("by", "content_type")
@@ -31,6 +34,7 @@ def history(request, org):
     return render(request, "calibration/history.html", {"page": page})
 
 
+@kept_until_changed
 def planning_cycles(request, org):
     form = PlanningCycleForm(request.POST or None)
     if request.method == "POST" and save_or_explain(form, by=request.user, organization=org):

@@ -27,6 +27,12 @@ def own_cache_namespace(settings):
 
 
 @pytest.fixture
+def rendered_every_time(settings):
+    """For tests that count what rendering a page costs: no kept pages (pagecache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def org(db):
     return OrganizationFactory(name="Acme", slug="acme")
 

@@ -16,6 +16,8 @@ from accounts.models import Organization, User
 from calibration.management.commands.generate_dataset import generate_batch
 from calibration.perf import main_pages
 
+pytestmark = pytest.mark.usefixtures("rendered_every_time")
+
 SMALL, LARGE = 0.05, 0.3
 GOAL = 15  # the goal for every page
 # Pages still above the goal, with the count they must not exceed (see the Performance section).

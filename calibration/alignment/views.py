@@ -24,6 +24,7 @@ from django_htmx.http import reswap, retarget
 
 from calibration.editing import save_or_explain
 from calibration.models import EditConflict
+from calibration.pagecache import kept_until_changed
 from calibration.tenancy import get_for_org, leaders_only
 
 from .drift import drift_report
@@ -179,6 +180,7 @@ def full_page(request, sheet, *, fresh=False, **kwargs):
 # --- pages -----------------------------------------------------------------------------
 
 
+@kept_until_changed
 def index(request, org):
     """This quarter's sheet if it exists; otherwise the sheets so far and a start button."""
     current = BetSheet.current_for(org)
@@ -224,6 +226,7 @@ def _started_message(sheet):
     return text
 
 
+@kept_until_changed
 def sheet_page(request, org, pk):
     _activate(org)
     sheet = _sheet(org, pk)
@@ -243,6 +246,7 @@ def _find(sheet, pk):
 
 
 @vary_on_headers("HX-Request")
+@kept_until_changed
 def board(request, org, pk):
     """The poll: 204 while nothing changed since `rev`; the board when something did; a
     full refresh when the sheet was closed or reopened (edit controls come and go)."""
@@ -530,11 +534,13 @@ def reopen(request, org, pk):
 # --- drift and exports -----------------------------------------------------------------
 
 
+@kept_until_changed
 def drift(request, org):
     sheets = list(with_everything(BetSheet.objects.for_org(org)).order_by("starts_on"))
     return render(request, "alignment/drift.html", {"report": drift_report(sheets)})
 
 
+@kept_until_changed
 def print_view(request, org, pk):
     _activate(org)
     sheet = _sheet(org, pk)
@@ -545,6 +551,7 @@ def _filename(sheet, ext):
     return f"{slugify(sheet.organization.name)}-{sheet.label.replace(' ', '-')}-bets.{ext}"
 
 
+@kept_until_changed
 def export_markdown(request, org, pk):
     sheet = _sheet(org, pk)
     text = render_to_string("alignment/export.md", board_context(request, sheet), request=request)
@@ -574,6 +581,7 @@ CSV_COLUMNS = [
 ]
 
 
+@kept_until_changed
 def export_csv(request, org, pk):
     sheet = _sheet(org, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

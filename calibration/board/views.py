@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from calibration.editing import SharedRecordForm
+from calibration.pagecache import kept_until_changed
 from calibration.tenancy import get_for_org, leaders_only
 
 from . import compare, pdf, svg
@@ -96,6 +97,7 @@ def chart_context(org, board, title):
 
 
 @require_GET
+@kept_until_changed
 def board_view(request, org):
     board = board_figures(org, request.GET)
     context = chart_context(org, board, f"{org.name} — board view")
@@ -105,6 +107,7 @@ def board_view(request, org):
 
 
 @require_GET
+@kept_until_changed
 def board_table(request, org):
     board = board_figures(org, request.GET)
     return render(
@@ -158,12 +161,14 @@ def pdf_response(request, context, filename):
 
 
 @require_GET
+@kept_until_changed
 def board_csv(request, org):
     board = board_figures(org, request.GET)
     return csv_response(board.rows, f"{org.slug}-board-{board.today}.csv")
 
 
 @require_GET
+@kept_until_changed
 def board_pdf(request, org):
     board = board_figures(org, request.GET)
     title = f"{org.name} — board view"
@@ -185,6 +190,7 @@ class SnapshotForm(SharedRecordForm):
 
 
 @require_GET
+@kept_until_changed
 def snapshots(request, org):
     items = BoardSnapshot.objects.for_org(org).select_related("taken_by")
     return render(request, "board/snapshots.html", {"snapshots": items})
@@ -243,18 +249,21 @@ def snapshot_context(org, snap):
 
 
 @require_GET
+@kept_until_changed
 def snapshot(request, org, pk):
     snap = get_for_org(org, BoardSnapshot.objects.select_related("taken_by"), pk=pk)
     return render(request, "board/snapshot.html", snapshot_context(org, snap))
 
 
 @require_GET
+@kept_until_changed
 def snapshot_csv(request, org, pk):
     snap = get_for_org(org, BoardSnapshot, pk=pk)
     return csv_response(snap.rows(), f"{org.slug}-board-snapshot-{snap.taken_on}.csv")
 
 
 @require_GET
+@kept_until_changed
 def snapshot_pdf(request, org, pk):
     snap = get_for_org(org, BoardSnapshot.objects.select_related("taken_by"), pk=pk)
     context = snapshot_context(org, snap)
@@ -265,6 +274,7 @@ def snapshot_pdf(request, org, pk):
 
 
 @require_GET
+@kept_until_changed
 def compare_snapshot(request, org, pk):
     snap = get_for_org(org, BoardSnapshot.objects.select_related("taken_by"), pk=pk)
     differences, board = compare.compare(snap, org)

@@ -12,6 +12,7 @@ from accounts.models import Role
 from calibration.alignment.models import Bet
 from calibration.editing import save_or_explain
 from calibration.models import EditConflict
+from calibration.pagecache import kept_until_changed
 from calibration.tenancy import get_for_org, leaders_only
 from calibration.timeline.forms import InitiativeCreateForm, save_form
 from calibration.timeline.models import Initiative
@@ -70,6 +71,7 @@ def may_write_section(membership, section, roles):
     return owner is None or membership.role == owner or owner not in roles
 
 
+@kept_until_changed
 def constraint_list(request, org):
     show = request.GET.get("show", "all")
     if show not in FILTERS:
@@ -171,6 +173,7 @@ def editing_form(request, org, constraint, editing):
 
 
 @vary_on_headers("HX-Request")
+@kept_until_changed
 def constraint_detail(request, org, pk):
     constraint = load_constraint(org, pk)
     editing = request.GET.get("edit", "")

@@ -37,6 +37,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
+from calibration.pagecache import touch_organization
 
 from .kinds import LEADERS
 from .models import Reminder, ReminderPreference, ReminderSettings, parse_lead_days
@@ -296,9 +297,17 @@ def take(pk, token, now):
 def deliver(pk, token, now=None):
     """Send reminder `pk` if claim `token` is still ours. Returns "sent", "stale",
     "cancelled" or "failed"; raises RetryLater when the SMTP server should be tried again."""
+    outcome = _deliver(pk, token, now or timezone.now())
+    if outcome != "stale":  # the home page shows what was sent and what failed
+        touch_organization(
+            Reminder.objects.filter(pk=pk).values_list("organization_id", flat=True).first()
+        )
+    return outcome
+
+
+def _deliver(pk, token, now):
     from .mail import NoLongerDue, build_message, still_wanted, with_recipient_state
 
-    now = now or timezone.now()
     mine = take(pk, token, now)
     if mine is None:
         return "stale"
@@ -363,6 +372,8 @@ def give_up(mine_q, attempts, error):
 
 def retry_failed(reminder):
     """A leader asked to try a failed reminder again: back to pending, attempts reset."""
-    return Reminder.objects.filter(pk=reminder.pk, state=Reminder.FAILED).update(
+    retried = Reminder.objects.filter(pk=reminder.pk, state=Reminder.FAILED).update(
         state=Reminder.PENDING, attempts=0, claim_token="", claimed_until=None
     )
+    touch_organization(reminder.organization_id)
+    return retried

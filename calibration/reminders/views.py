@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from calibration.models import EditConflict
+from calibration.pagecache import kept_bytes, kept_until_changed
 from calibration.tenancy import get_for_org, members_may_post
 
 from . import engine
@@ -32,6 +33,7 @@ def settings_for(org):
     )
 
 
+@kept_until_changed
 def index(request, org, **forms):
     """Your reminders, your calendar feed, the organization's lead days, and what was sent."""
     feed = CalendarFeed.objects.filter(organization=org, user=request.user).first()
@@ -128,7 +130,9 @@ def calendar_feed(request, token):
     ):
         raise Http404("No such calendar feed")
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
-    response = HttpResponse(build_feed(feed.organization), content_type="text/calendar")
+    org = feed.organization
+    ics = kept_bytes(org, "calendar.ics", lambda: build_feed(org))
+    response = HttpResponse(ics, content_type="text/calendar")
     response["Content-Disposition"] = f'inline; filename="calibrate-{feed.organization.slug}.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from calibration.models import Change, EditConflict
+from calibration.pagecache import kept_until_changed
 from calibration.tenancy import get_for_org, members_may_post
 
 from .chart import revision_chart
@@ -78,6 +79,7 @@ def _sort_key(sort, today):
 
 
 @vary_on_headers("HX-Request")
+@kept_until_changed
 def initiative_list(request, org):
     sort = request.GET.get("sort", "risk")
     if sort not in SORTS:
@@ -163,6 +165,7 @@ def _body(request, org, pk, message=None, **extra):
 
 
 @vary_on_headers("HX-Request")
+@kept_until_changed
 def initiative(request, org, pk):
     context = page_context(request, org, pk)
     ask = request.GET.get("by")
@@ -182,6 +185,7 @@ def _ask(initiative, raw):
 
 
 @vary_on_headers("HX-Request")
+@kept_until_changed
 def section(request, org, pk, name):
     """Show (GET) or save (POST) one editable section of the initiative page."""
     if name not in SECTION_FORMS:
@@ -323,5 +327,6 @@ def action_done(request, org, pk):
     return redirect(reverse("timeline:initiative", args=[org.slug, action.initiative_id]))
 
 
+@kept_until_changed
 def calibration(request, org):
     return render(request, "timeline/calibration.html", organization_calibration(org))

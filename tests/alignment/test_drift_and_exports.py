@@ -12,7 +12,7 @@ from calibration.alignment.drift import drift_report
 from calibration.alignment.models import BetSheet, Call, Side, with_everything
 from tests.alignment.conftest import add_bet, link, make_call
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
 
 
 def close(sheet, by):

@@ -10,7 +10,7 @@ from calibration.board.compare import take_snapshot
 from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator
 from tests.board.conftest import D
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
 
 MAX_QUERIES = 15
 

@@ -13,7 +13,7 @@ from tests.factories import OrganizationFactory, Role, member
 
 from .conftest import make_constraint, make_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
 
 
 def detail_url(org, constraint, **query):

@@ -13,7 +13,7 @@ from calibration.models import PlanningCycle
 from calibration.reminders import engine
 from calibration.reminders.models import CalendarFeed, Reminder, ReminderPreference
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
 
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

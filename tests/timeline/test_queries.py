@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from calibration.timeline.models import Initiative
 
+pytestmark = pytest.mark.usefixtures("rendered_every_time")
+
 D = datetime.date
 
 
