@@ -64,7 +64,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
     def memberships_list(self):
-        return list(self.memberships.select_related("organization").order_by("organization__name"))
+        """The user's memberships by company name, each with `organization_members`, how many
+        people its company has (the home page invites the second)."""
+        return list(
+            self.memberships.select_related("organization")
+            .annotate(organization_members=models.Count("organization__memberships"))
+            .order_by("organization__name")
+        )
 
 
 class Organization(models.Model):

@@ -13,8 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-
-from accounts.models import Membership
+from django.utils.functional import SimpleLazyObject
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 SESSION_KEY = "current_org"
@@ -27,6 +26,7 @@ class OrganizationMiddleware:
     def __call__(self, request):
         request.org = None
         request.membership = None
+        request.memberships = None
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -35,11 +35,9 @@ class OrganizationMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = (
-            Membership.objects.select_related("organization")
-            .filter(user=request.user, organization__slug=slug)
-            .first()
-        )
+        # All the user's memberships in one query: the header's company switcher lists them.
+        request.memberships = request.user.memberships_list()
+        membership = next((m for m in request.memberships if m.organization.slug == slug), None)
         if membership is None:
             raise Http404("No such organization")
         if request.method not in SAFE_METHODS and not membership.can_write:
@@ -84,4 +82,12 @@ def organization_context(request):
         "org": getattr(request, "org", None),
         "membership": membership,
         "can_write": bool(membership and membership.can_write),
+        # For the header's company switcher: already read on organization pages; elsewhere
+        # read once if the template asks.
+        "memberships": getattr(request, "memberships", None)
+        or SimpleLazyObject(lambda: memberships_of(request.user)),
     }
+
+
+def memberships_of(user):
+    return user.memberships_list() if user.is_authenticated else []

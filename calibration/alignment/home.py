@@ -1,18 +1,41 @@
 """The alignment card on the organization home (a fixed number of queries)."""
 
+from django.db.models import Q
+
 from .models import BetSheet, with_everything
 from .quarters import current_quarter
 
 
-def home_section(org, user):
-    quarter = current_quarter(org)
-    sheet = (
-        with_everything(BetSheet.objects.for_org(org))
-        .filter(fiscal_year=quarter.fiscal_year, quarter_number=quarter.number)
-        .first()
+def home_sheets(org, quarter):
+    """In one go, with what their agendas need: this quarter's sheet, the latest sheet, and
+    the latest whose session was held (for the conversation health)."""
+    sheets = BetSheet.objects.for_org(org)
+    latest = sheets.order_by("-starts_on").values("pk")[:1]
+    latest_held = sheets.filter(held_on__isnull=False).order_by("-held_on").values("pk")[:1]
+    return list(
+        with_everything(
+            sheets.filter(
+                Q(fiscal_year=quarter.fiscal_year, quarter_number=quarter.number)
+                | Q(pk__in=latest)
+                | Q(pk__in=latest_held)
+            )
+        )
     )
-    latest = sheet or BetSheet.latest_for(org)
-    section = {"quarter": quarter, "sheet": sheet, "latest": latest}
+
+
+def home_section(org, user, earlier=None):
+    quarter = current_quarter(org)
+    sheets = home_sheets(org, quarter)
+    this_quarter = (quarter.fiscal_year, quarter.number)
+    sheet = next((s for s in sheets if (s.fiscal_year, s.quarter_number) == this_quarter), None)
+    latest = sheet or max(sheets, key=lambda s: s.starts_on, default=None)
+    held = [s for s in sheets if s.held_on]
+    section = {
+        "quarter": quarter,
+        "sheet": sheet,
+        "latest": latest,
+        "last_held": max(held, key=lambda s: s.held_on, default=None),
+    }
     if sheet:
         agenda = sheet.divergence_agenda()
         section.update(

@@ -1,4 +1,5 @@
-"""The constraints card on the organization home: what the next planning cycle reviews."""
+"""The constraints card on the organization home: what the next planning cycle reviews, and
+what the Cadence section's conversation health says about the constraints."""
 
 from django.db.models import Count, Q
 
@@ -9,20 +10,36 @@ from .models import Constraint, Decision
 REVIEW_LIMIT = 5
 
 
-def review_cycle(org, today):
-    """The planning cycle under way, or else the next one to start."""
-    return (
-        PlanningCycle.objects.for_org(org)
-        .filter(Q(ends_on__gte=today) | Q(ends_on=None, starts_on__gte=today))
-        .order_by("starts_on")
-        .first()
+def cycles_around(org, today):
+    """The planning cycles the home speaks of, latest first, in one query: those under way or
+    to come, and the last one started (where the constraints were last reviewed)."""
+    cycles = PlanningCycle.objects.for_org(org)
+    last_started = cycles.filter(starts_on__lte=today).order_by("-starts_on").values("pk")[:1]
+    return list(
+        cycles.filter(
+            Q(starts_on__gte=today) | Q(ends_on__gte=today) | Q(pk__in=last_started)
+        ).order_by("-starts_on", "-pk")
     )
 
 
-def home_section(org, user):
+def review_cycle(cycles, today):
+    """The planning cycle under way, or else the next one to start."""
+    candidates = [
+        c
+        for c in cycles
+        if (c.ends_on and c.ends_on >= today) or (c.ends_on is None and c.starts_on >= today)
+    ]
+    return min(candidates, key=lambda c: (c.starts_on, c.pk), default=None)
+
+
+def home_section(org, user, earlier=None):
     today = org.today()
-    cycle = review_cycle(org, today)
+    cycles = cycles_around(org, today)
+    cycle = review_cycle(cycles, today)
     review_on = max(cycle.starts_on, today) if cycle else today
+    # For the conversation health: where the constraints were last reviewed, and next.
+    last_cycle = next((c for c in cycles if c.starts_on <= today), None)
+    next_cycle = next((c for c in reversed(cycles) if c.starts_on > today), None)
     needing_review = Constraint.objects.for_org(org).needing_review(review_on)
     counts = Constraint.objects.for_org(org).aggregate(
         total=Count("pk"),
@@ -35,11 +52,28 @@ def home_section(org, user):
             "pk",
             filter=~Q(decision=Decision.UNDECIDED) & Q(agreed_by=None) & ~Q(decided_by=user),
         ),
+        revisit_due_count=Count("pk", filter=Q(decision=Decision.REVISIT, revisit_on__lte=today)),
+        **health_stale_count(last_cycle),
     )
     return {
         "cycle": cycle,
         "review_on": review_on,
         "review": list(needing_review.select_related("recommended_path")[:REVIEW_LIMIT]),
         "today": today,
+        "last_cycle": last_cycle,
+        "next_cycle": next_cycle,
+        "stale_count": 0,
         **counts,
+    }
+
+
+def health_stale_count(last_cycle):
+    """The constraints still undecided that were already open when the last cycle started."""
+    if not last_cycle:
+        return {}
+    return {
+        "stale_count": Count(
+            "pk",
+            filter=Q(decision=Decision.UNDECIDED, created_at__date__lte=last_cycle.starts_on),
+        )
     }

@@ -209,6 +209,19 @@ if LeadingIndicator is not None:
     def describe_slip_action_overdue(reminder, action):
         return slip_message(reminder, action, overdue=True)
 
+    def late_checkpoints(initiatives, today):
+        """(due date, indicator, initiative) of the pending checkpoints past their date, the
+        most overdue first, from indicators already loaded (those with a date or a week)."""
+        late = [
+            (c.due_date_value(i), c, i)
+            for i in initiatives
+            for c in i.indicators.all()
+            if c.status == LeadingIndicator.Status.PENDING
+            and (c.due_on or c.due_week is not None)
+            and c.due_date_value(i) < today
+        ]
+        return sorted(late, key=lambda row: (row[0], row[1].pk))
+
     @events
     def checkpoint_events(org, since=None):
         indicators = (
@@ -249,12 +262,11 @@ if LeadingIndicator is not None:
             )
 
     @health_source
-    def timeline_health(org, today):
-        initiatives = list(
-            Initiative.objects.for_org(org)
-            .filter(status=Initiative.Status.ACTIVE)
-            .only("pk", "title", "ceo_acknowledged_at", "cto_acknowledged_at", "organization")
-        )
+    def timeline_health(org, today, earlier):
+        # The timeline section read the live initiatives with their indicators.
+        initiatives = [
+            i for i in earlier["timeline"]["initiatives"] if i.status == Initiative.Status.ACTIVE
+        ]
         acknowledged = [
             max(t for t in (i.ceo_acknowledged_at, i.cto_acknowledged_at) if t)
             for i in initiatives
@@ -271,17 +283,12 @@ if LeadingIndicator is not None:
             for i in initiatives
             if not (i.ceo_acknowledged_at and i.cto_acknowledged_at)
         ][:5]
-        late = list(
-            tracked_checkpoints()
-            .filter(organization=org, due_date__lt=today)
-            .order_by("due_date")[:5]
-        )
         overdue += [
             (
-                f"Checkpoint “{c}” ({c.initiative}) overdue since {c.due_date:%-d %b}",
-                initiative_path(org.slug, c.initiative_id),
+                f"Checkpoint “{c}” ({i}) overdue since {due:%-d %b}",
+                initiative_path(org.slug, i.pk),
             )
-            for c in late
+            for due, c, i in late_checkpoints(initiatives, today)[:5]
         ]
         return Health("Timeline", last, overdue, safe_reverse("timeline:list", org.slug), order=1)
 
@@ -477,10 +484,10 @@ if BetSheet is not None:
             )
 
     @health_source
-    def alignment_health(org, today):
-        held = (
-            BetSheet.objects.for_org(org).filter(held_on__isnull=False).order_by("-held_on").first()
-        )
+    def alignment_health(org, today, earlier):
+        # The alignment section read the last held sheet and this quarter's, with their bets.
+        section = earlier["alignment"]
+        held = section["last_held"]
         last = (
             f"last session held {held.held_on:%-d %b %Y} ({held.label})"
             if held
@@ -488,7 +495,7 @@ if BetSheet is not None:
         )
         overdue = []
         if held and held.is_open:
-            undecided = len(sheet_open_items(with_agenda(BetSheet.objects.filter(pk=held.pk))[0]))
+            undecided = len(sheet_open_items(held))
             if undecided:
                 overdue.append(
                     (
@@ -496,8 +503,7 @@ if BetSheet is not None:
                         sheet_path(org.slug, held),
                     )
                 )
-        current = Quarter.containing(today, org.fiscal_year_start_month)
-        sheet = BetSheet.for_quarter(org, current)
+        current, sheet = section["quarter"], section["sheet"]
         if sheet is None or not sheet.held_on:
             scheduled = sheet and sheet.session_at and sheet.session_at >= timezone.now()
             if not scheduled:

@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
-from calibration.models import PlanningCycle
-
 HEALTH_SOURCES = []
 
 
@@ -32,18 +30,17 @@ def safe_reverse(name, *args):
 
 
 @health_source
-def constraints_health(org, today):
-    cycles = list(PlanningCycle.objects.for_org(org).order_by("-starts_on")[:10])
-    started = [c for c in cycles if c.starts_on <= today]
-    coming = [c for c in cycles if c.starts_on > today]
+def constraints_health(org, today, earlier):
+    section = earlier["constraints"]
+    started, coming = section["last_cycle"], section["next_cycle"]
     last = (
-        f"last reviewed at “{started[0].name}” ({started[0].starts_on:%-d %b %Y})"
+        f"last reviewed at “{started.name}” ({started.starts_on:%-d %b %Y})"
         if started
         else "no planning cycle has started yet"
     )
     if coming:
-        last += f"; next review at “{coming[-1].name}” ({coming[-1].starts_on:%-d %b %Y})"
-    overdue = constraint_overdue(org, today, started[0] if started else None)
+        last += f"; next review at “{coming.name}” ({coming.starts_on:%-d %b %Y})"
+    overdue = constraint_overdue(org, section)
     if not coming:
         overdue.append(("No planning cycle is scheduled: constraints have no next review.", ""))
     return Health(
@@ -55,34 +52,24 @@ def constraints_health(org, today):
     )
 
 
-def constraint_overdue(org, today, last_cycle):
+def constraint_overdue(org, section):
     """Undecided constraints that were already open when the last planning cycle started,
-    and revisit dates that passed (empty until the constraints app exists)."""
-    try:
-        from calibration.constraints.models import Constraint, Decision
-    except ImportError:
-        return []
+    and revisit dates that passed (counted by the constraints section)."""
     path = safe_reverse("constraints:list", org.slug)
     overdue = []
-    if last_cycle:
-        stale = (
-            Constraint.objects.for_org(org)
-            .filter(decision=Decision.UNDECIDED, created_at__date__lte=last_cycle.starts_on)
-            .count()
-        )
-        if stale:
-            overdue.append(
-                (f"{stale} constraint(s) still undecided since “{last_cycle.name}”", path)
-            )
-    revisits = Constraint.objects.for_org(org).revisit_due(today).count()
+    stale, last_cycle = section["stale_count"], section["last_cycle"]
+    if stale:
+        overdue.append((f"{stale} constraint(s) still undecided since “{last_cycle.name}”", path))
+    revisits = section["revisit_due_count"]
     if revisits:
         overdue.append((f"{revisits} constraint(s) past their “revisit on” date", path))
     return overdue
 
 
-def conversation_health(org):
+def conversation_health(org, earlier):
+    """`earlier`: the other conversations' home sections, by app, whose rows each source reads."""
     from . import sources  # noqa: F401 — conversation sources register health too
 
     today = org.today()
-    rows = [source(org, today) for source in HEALTH_SOURCES]
+    rows = [source(org, today, earlier) for source in HEALTH_SOURCES]
     return sorted((r for r in rows if r), key=lambda r: r.order)

@@ -3,7 +3,7 @@
 from .models import Initiative, SlipAction
 
 
-def home_section(org, user):
+def home_section(org, user, earlier=None):
     today = org.today()
     live = list(
         Initiative.objects.for_overview(org).filter(
@@ -24,6 +24,6 @@ def home_section(org, user):
         "unacknowledged": [i for i in live if i.has_commitment() and not i.is_acknowledged()],
         "at_risk": [i for i in live if i.is_tracking_past_commitment()],
         "actions": actions,
-        "my_actions": [a for a in actions if a.owner_id == user.pk],
+        "my_actions": [a for a in actions if user and a.owner_id == user.pk],
         "checkpoints": checkpoints[:3],
     }
