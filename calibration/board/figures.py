@@ -463,13 +463,25 @@ GROUPS = [
 
 
 def compact_table(rows):
-    """(group headings, [(row, [[(column, value)] per group])]): every cell of ``table``,
-    grouped (empty values left out)."""
+    """(group headings, [(row, title, details, groups)]): every cell of ``table``, grouped
+    (empty values left out). The first group is the row heading: the title, then `details`
+    (owner, status); each cell is (column, value, class of the value) — short values do not
+    wrap."""
     headings, cells = table(rows)
     grouped = []
     for row, values in cells:
         by_heading = dict(zip(headings, values, strict=True))
-        grouped.append(
-            (row, [[(h, by_heading[h]) for h in names if by_heading[h]] for _, names in GROUPS])
-        )
+        groups = [
+            [
+                (
+                    h,
+                    value,
+                    "board-cell-value board-nowrap" if len(value) < 26 else "board-cell-value",
+                )
+                for h in names
+                if (value := by_heading[h])
+            ]
+            for _, names in GROUPS
+        ]
+        grouped.append((row, groups[0][0][1], groups[0][1:], groups[1:]))
     return [g for g, _ in GROUPS], grouped
