@@ -13,7 +13,9 @@ This module reads the timeline models through their public API only (``for_list`
 import datetime
 from dataclasses import asdict, dataclass, field, fields
 
-from calibration.timeline.models import Initiative
+from django.db.models import OuterRef, Prefetch, Subquery
+
+from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator
 
 from .quarters import fiscal_quarter, label_for_key
 
@@ -323,8 +325,61 @@ def sort_rows(rows, sort):
     )
 
 
+# What ``row_for`` reads of an initiative, and nothing more (not the long assumption, risk and
+# plan texts).
+ROW_FIELDS = [
+    "organization_id",
+    "title",
+    "status",
+    "start_date",
+    "best_date",
+    "expected_date",
+    "worst_date",
+    "commitment_date",
+    "commitment_audience",
+    "ceo_acknowledged_at",
+    "cto_acknowledged_at",
+    "delivered_on",
+    *(
+        f"{user}__{name}"
+        for user in ("owner", "ceo_acknowledged_by", "cto_acknowledged_by")
+        for name in ("name", "email")
+    ),
+]
+
+
 def initiatives_for(org, status):
-    queryset = Initiative.objects.for_list(org)
+    """The initiatives of `org` for the board, with their checkpoints and, of their revisions,
+    only the latest that changed a date: all that ``last_estimate_change`` returns (a large
+    organization has thousands of revisions and slip actions the board never shows)."""
+    checkpoints = LeadingIndicator.objects.only(
+        "initiative_id", "description", "due_on", "due_week", "if_missed", "status", "resolved_on"
+    ).order_by("due_on", "id")
+    changes = EstimateRevision.objects.filter(old_date__isnull=False)
+    latest = changes.filter(initiative=OuterRef("initiative")).order_by("-at", "-id")
+    last_change = (
+        changes.filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("by")
+        .only(
+            "initiative_id",
+            "field",
+            "old_date",
+            "new_date",
+            "reason",
+            "at",
+            "by__name",
+            "by__email",
+        )
+    )
+    queryset = (
+        Initiative.objects.for_org(org)
+        .select_related("owner", "ceo_acknowledged_by", "cto_acknowledged_by")
+        .only(*ROW_FIELDS)
+        .prefetch_related(
+            Prefetch("indicators", queryset=checkpoints),
+            Prefetch("revisions", queryset=last_change),
+        )
+    )
     if status == "all":
         return queryset.exclude(status=Initiative.Status.CANCELLED)
     return queryset.filter(status=status)
@@ -334,7 +389,10 @@ def board_figures(org, params=None, *, today=None):
     """The Board for `org` under the filters in `params` (a dict or QueryDict)."""
     filters = params if isinstance(params, Filters) else Filters.from_params(params or {})
     today = today or org.today()
-    rows = [row_for(i, today) for i in initiatives_for(org, filters.status)]
+    rows = []
+    for initiative in initiatives_for(org, filters.status):
+        initiative.organization = org  # the one the queryset is filtered by: no join, no query
+        rows.append(row_for(initiative, today))
     quarters = {}
     for row in rows:
         if row.quarter:
@@ -405,13 +463,25 @@ GROUPS = [
 
 
 def compact_table(rows):
-    """(group headings, [(row, [[(column, value)] per group])]): every cell of ``table``,
-    grouped (empty values left out)."""
+    """(group headings, [(row, title, details, groups)]): every cell of ``table``, grouped
+    (empty values left out). The first group is the row heading: the title, then `details`
+    (owner, status); each cell is (column, value, class of the value) — short values do not
+    wrap."""
     headings, cells = table(rows)
     grouped = []
     for row, values in cells:
         by_heading = dict(zip(headings, values, strict=True))
-        grouped.append(
-            (row, [[(h, by_heading[h]) for h in names if by_heading[h]] for _, names in GROUPS])
-        )
+        groups = [
+            [
+                (
+                    h,
+                    value,
+                    "board-cell-value board-nowrap" if len(value) < 26 else "board-cell-value",
+                )
+                for h in names
+                if (value := by_heading[h])
+            ]
+            for _, names in GROUPS
+        ]
+        grouped.append((row, groups[0][0][1], groups[0][1:], groups[1:]))
     return [g for g, _ in GROUPS], grouped

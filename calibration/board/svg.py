@@ -6,6 +6,7 @@ Every mark uses a shape as well as a colour, so the chart reads in black and whi
 row is a list item whose ``<title>`` / ``aria-label`` says the row in words.
 """
 
+import functools
 from html import escape
 
 from . import chart
@@ -24,8 +25,9 @@ STATE = {"met": "#1e7a3f", "missed": "#b42318", "pending": "#5d6873", "overdue":
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def n(value):
-    """A coordinate as short text."""
+    """A coordinate as short text (cached: a chart repeats the same few thousand values)."""
     return f"{round(value, 1):g}"
 
 
@@ -66,101 +68,84 @@ def axis_for(rows, today):
 
 
 # --- marks (also used by the legend) -----------------------------------------------------
+#
+# A large board draws tens of thousands of marks, so these write their text directly (the
+# same text as ``tag(...)`` with the same attributes in the same order); every value in them
+# is a number, a date, a colour or a class name, none of which needs escaping.
+
+
+def _date_x(date, x):
+    out = "" if date is None else f' data-date="{date}"'
+    return f'{out} data-x="{x}"'
+
+
+def _x_date(x, date):
+    out = f' data-x="{x}"'
+    return out if date is None else f'{out} data-date="{date}"'
 
 
 def band(x0, x1, y):
     half = chart.BAND_HEIGHT / 2
-    return tag(
-        "rect",
-        class_="band",
-        x=n(x0),
-        y=n(y - half),
-        width=n(max(x1 - x0, 2)),
-        height=n(chart.BAND_HEIGHT),
-        rx=3,
-        fill=BAND,
-        stroke=BAND_EDGE,
-        stroke_width=1,
+    return (
+        f'<rect class="band" x="{n(x0)}" y="{n(y - half)}" width="{n(max(x1 - x0, 2))}" '
+        f'height="{n(chart.BAND_HEIGHT)}" rx="3" fill="{BAND}" stroke="{BAND_EDGE}" '
+        'stroke-width="1"/>'
     )
 
 
 def plan_tick(x, y, date=None):
     """The plan (expected case): a bold upright bar across the band."""
-    return tag(
-        "rect",
-        class_="plan",
-        x=n(x - 1.5),
-        y=n(y - 11),
-        width=3,
-        height=22,
-        fill=INK,
-        data_x=n(x),
-        data_date=date,
+    return (
+        f'<rect class="plan" x="{n(x - 1.5)}" y="{n(y - 11)}" width="3" height="22" '
+        f'fill="{INK}"{_x_date(n(x), date)}/>'
     )
 
 
 def commitment_mark(x, y, date=None):
     s = 6
     points = f"{n(x)},{n(y - s)} {n(x + s)},{n(y)} {n(x)},{n(y + s)} {n(x - s)},{n(y)}"
-    return tag(
-        "polygon",
-        class_="commitment",
-        points=points,
-        fill=COMMITMENT,
-        stroke="#ffffff",
-        stroke_width=1,
-        data_x=n(x),
-        data_date=date,
+    return (
+        f'<polygon class="commitment" points="{points}" fill="{COMMITMENT}" stroke="#ffffff" '
+        f'stroke-width="1"{_x_date(n(x), date)}/>'
     )
 
 
 def tracking_mark(x, y, timeline, date=None):
     """A ring (the plan tick shows through it) in the colour of the timeline tracked."""
-    return tag(
-        "circle",
-        class_=f"tracking tracking--{timeline}",
-        cx=n(x),
-        cy=n(y),
-        r=7,
-        fill="none",
-        stroke=TRACKING[timeline],
-        stroke_width=3.5,
-        data_date=date,
+    data = "" if date is None else f' data-date="{date}"'
+    return (
+        f'<circle class="tracking tracking--{timeline}" cx="{n(x)}" cy="{n(y)}" r="7" '
+        f'fill="none" stroke="{TRACKING[timeline]}" stroke-width="3.5"{data}/>'
     )
 
 
 def checkpoint_mark(x, y, state, date=None):
     color = STATE[state]
-    common = {"class_": f"checkpoint checkpoint--{state}", "data_date": date, "data_x": n(x)}
+    common = f' class="checkpoint checkpoint--{state}"{_date_x(date, n(x))}'
     if state == "met":
-        return tag("circle", cx=n(x), cy=n(y), r=4.5, fill=color, **common)
+        return f'<circle cx="{n(x)}" cy="{n(y)}" r="4.5" fill="{color}"{common}/>'
     if state == "missed":
         d = 4.5
         path = f"M{n(x - d)},{n(y - d)}L{n(x + d)},{n(y + d)}M{n(x - d)},{n(y + d)}L{n(x + d)},{n(y - d)}"
-        return tag("path", d=path, stroke=color, stroke_width=2.5, fill="none", **common)
+        return f'<path d="{path}" stroke="{color}" stroke-width="2.5" fill="none"{common}/>'
     if state == "overdue":
         s = 5.5
         points = f"{n(x)},{n(y - s)} {n(x + s)},{n(y + s * 0.8)} {n(x - s)},{n(y + s * 0.8)}"
-        return tag(
-            "polygon", points=points, fill="#fbbf24", stroke=color, stroke_width=1.5, **common
+        return (
+            f'<polygon points="{points}" fill="#fbbf24" stroke="{color}" stroke-width="1.5"'
+            f"{common}/>"
         )
-    return tag(
-        "circle", cx=n(x), cy=n(y), r=4, fill="#ffffff", stroke=color, stroke_width=1.5, **common
+    return (
+        f'<circle cx="{n(x)}" cy="{n(y)}" r="4" fill="#ffffff" stroke="{color}" '
+        f'stroke-width="1.5"{common}/>'
     )
 
 
 def delivered_mark(x, y, date=None):
     s = 5.5
-    return tag(
-        "rect",
-        class_="delivered",
-        x=n(x - s),
-        y=n(y - s),
-        width=n(2 * s),
-        height=n(2 * s),
-        fill=INK,
-        data_date=date,
-        data_x=n(x),
+    return (
+        f'<rect class="delivered" x="{n(x - s)}" y="{n(y - s)}" width="{n(2 * s)}" '
+        f'height="{n(2 * s)}" fill="{INK}"{_date_x(date, n(x))}/>'
     )
 
 
@@ -280,66 +265,85 @@ def render(rows, today, *, title="Board view", id_prefix="board", axis=None, url
     return "\n".join(out)
 
 
+def _text(x, y, content, extra=""):
+    """``text(x, y, content, **values)`` with the values already written out (`extra`)."""
+    body = escape(str(content))
+    if body:
+        return f'<text x="{n(x)}" y="{n(y)}"{extra}>{body}</text>'
+    return f'<text x="{n(x)}" y="{n(y)}"{extra}/>'
+
+
+def _extra(**values):
+    return " " + attrs(**values)
+
+
+# The constant attributes of a row's texts, written once.
+ROW_TITLE = _extra(font_weight="600", font_size=13.5)
+ROW_OWNER = {
+    timeline: _extra(fill=color if timeline != "expected" else MUTED, font_size=11.5)
+    for timeline, color in TRACKING.items()
+}
+ROW_PROBABILITY = {
+    color: _extra(class_="probability", font_weight="700", font_size=15, fill=color)
+    for color in (MUTED, TRACKING["worst"], STATE["overdue"], TRACKING["best"])
+}
+ROW_AUDIENCE = _extra(fill=MUTED, font_size=10)
+ROW_GAP = _extra(class_="gap", font_size=13)
+ROW_CHANGE = _extra(font_size=11)
+ROW_CHANGE_WHO = _extra(fill=MUTED, font_size=10.5)
+ROW_NO_CHANGE = _extra(fill=MUTED, font_size=11)
+ROW_ACK = {color: _extra(fill=color, font_size=11) for color in (INK, TRACKING["worst"], MUTED)}
+RUN_UP = _extra(stroke=BAND_EDGE, stroke_width=2, stroke_dasharray="2 3")
+COMMITMENT_LINE = _extra(stroke=COMMITMENT, stroke_width=1.5, stroke_dasharray="3 2")
+
+
 def render_row(row, index, axis, url=None):
     top = chart.row_top(index)
     y = chart.row_middle(index)
     color = TRACKING[row.tracking]
+    sentence = escape(row.sentence())
     out = [
         f'<g class="row" role="listitem" data-initiative="{row.id}" data-index="{index}" '
-        f'aria-label="{escape(row.sentence())}">',
-        tag("title", escape(row.sentence())),
+        f'aria-label="{sentence}">',
+        f"<title >{sentence}</title>",
     ]
     if index % 2:
-        out.append(tag("rect", x=0, y=n(top), width=WIDTH, height=ROW_HEIGHT, fill=ZEBRA))
-    out.append(tag("rect", x=0, y=n(top + 6), width=4, height=ROW_HEIGHT - 12, fill=color))
-    title = text(12, top + 20, chart.truncate(row.title, 30), font_weight="600", font_size=13.5)
+        out.append(
+            f'<rect x="0" y="{n(top)}" width="{WIDTH}" height="{ROW_HEIGHT}" fill="{ZEBRA}"/>'
+        )
+    out.append(
+        f'<rect x="0" y="{n(top + 6)}" width="4" height="{ROW_HEIGHT - 12}" fill="{color}"/>'
+    )
+    title = _text(12, top + 20, chart.truncate(row.title, 30), ROW_TITLE)
     if url:
         title = f'<a href="{escape(url)}" class="initiative-link">{title}</a>'
     out.append(title)
     status = "" if row.status == "active" else f" · {row.status}"
     out.append(
-        text(
+        _text(
             12,
             top + 37,
             chart.truncate(f"{row.owner} · tracking {row.tracking}{status}", 36),
-            fill=color if row.tracking != "expected" else MUTED,
-            font_size=11.5,
+            ROW_OWNER[row.tracking],
         )
     )
 
     # The run-up from the start to the best case, then the best–worst band.
+    ny = n(y)
     if row.start < row.best:
         out.append(
-            tag(
-                "line",
-                class_="run-up",
-                x1=n(axis.clamped_x(row.start)),
-                x2=n(axis.x(row.best)),
-                y1=n(y),
-                y2=n(y),
-                stroke=BAND_EDGE,
-                stroke_width=2,
-                stroke_dasharray="2 3",
-            )
+            f'<line class="run-up" x1="{n(axis.clamped_x(row.start))}" '
+            f'x2="{n(axis.x(row.best))}" y1="{ny}" y2="{ny}"{RUN_UP}/>'
         )
     out.append(band(axis.x(row.best), axis.x(row.worst), y))
     out.append(plan_tick(axis.x(row.expected), y, row.expected))
     if row.commitment:
-        cx = axis.x(row.commitment)
+        cx = n(axis.x(row.commitment))
         out.append(
-            tag(
-                "line",
-                class_="commitment-line",
-                x1=n(cx),
-                x2=n(cx),
-                y1=n(top + 4),
-                y2=n(top + ROW_HEIGHT - 4),
-                stroke=COMMITMENT,
-                stroke_width=1.5,
-                stroke_dasharray="3 2",
-            )
+            f'<line class="commitment-line" x1="{cx}" x2="{cx}" y1="{n(top + 4)}" '
+            f'y2="{n(top + ROW_HEIGHT - 4)}"{COMMITMENT_LINE}/>'
         )
-        out.append(commitment_mark(cx, top + 9, row.commitment))
+        out.append(commitment_mark(axis.x(row.commitment), top + 9, row.commitment))
     out.append(tracking_mark(axis.x(row.tracking_date), y, row.tracking, row.tracking_date))
     for c in row.checkpoints:
         out.append(checkpoint_mark(axis.clamped_x(c.due), y + 16, c.state, c.due))
@@ -348,48 +352,43 @@ def render_row(row, index, axis, url=None):
 
     # The figures beside the row.
     out.append(
-        text(
+        _text(
             COLUMNS["probability"],
             top + 27,
             row.probability_text,
-            class_="probability",
-            font_weight="700",
-            font_size=15,
-            fill=probability_color(row.probability),
+            ROW_PROBABILITY[probability_color(row.probability)],
         )
     )
     if row.commitment:
-        out.append(text(COLUMNS["probability"], top + 42, row.audience, fill=MUTED, font_size=10))
-    out.append(text(COLUMNS["gap"], top + 27, row.gap_text, class_="gap", font_size=13))
+        out.append(_text(COLUMNS["probability"], top + 42, row.audience, ROW_AUDIENCE))
+    out.append(_text(COLUMNS["gap"], top + 27, row.gap_text, ROW_GAP))
     if row.last_change:
         out.append(
-            text(
+            _text(
                 COLUMNS["last_change"],
                 top + 21,
                 chart.truncate(row.last_change_short or row.last_change, 27),
-                font_size=11,
+                ROW_CHANGE,
             )
         )
         out.append(
-            text(
+            _text(
                 COLUMNS["last_change"],
                 top + 36,
                 chart.truncate(f"{row.last_change_on} · {row.last_change_by}", 28),
-                fill=MUTED,
-                font_size=10.5,
+                ROW_CHANGE_WHO,
             )
         )
     else:
-        out.append(text(COLUMNS["last_change"], top + 27, "none", fill=MUTED, font_size=11))
+        out.append(_text(COLUMNS["last_change"], top + 27, "none", ROW_NO_CHANGE))
     for k, (role, value) in enumerate((("CEO", row.ceo_ack), ("CTO", row.cto_ack))):
         mark = "✓ " + value.split(",")[0] if value else "— not yet"
         out.append(
-            text(
+            _text(
                 COLUMNS["acknowledged"],
                 top + 21 + 15 * k,
                 chart.truncate(f"{role} {mark}", 24),
-                fill=INK if value else TRACKING["worst"] if row.commitment else MUTED,
-                font_size=11,
+                ROW_ACK[INK if value else TRACKING["worst"] if row.commitment else MUTED],
             )
         )
     out.append("</g>")

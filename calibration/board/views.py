@@ -25,7 +25,6 @@ from calibration.tenancy import get_for_org, leaders_only
 from . import compare, pdf, svg
 from .figures import (
     AUDIENCE_CHOICES,
-    NUMERIC,
     SORT_CHOICES,
     STATUS_CHOICES,
     board_figures,
@@ -70,18 +69,12 @@ def printed_pages(rows, today, title, urls=None):
 
 
 def chart_context(org, board, title):
-    urls = initiative_urls(org, board.rows)
-    headings, cells = table(board.rows)
     compact_headings, compact_cells = compact_table(board.rows)
     return {
         "compact_headings": compact_headings,
         "compact_cells": compact_cells,
         "board": board,
         "rows": board.rows,
-        "chart": svg.render(board.rows, board.today, title=title, urls=urls),
-        "headings": headings,
-        "cells": cells,
-        "numeric": NUMERIC,
         "title": title,
         "filters_description": board.filters.describe(org.fiscal_year_start_month),
         "query": urlencode(board.filters.as_params()),
@@ -101,6 +94,8 @@ def chart_context(org, board, title):
 def board_view(request, org):
     board = board_figures(org, request.GET)
     context = chart_context(org, board, f"{org.name} — board view")
+    urls = initiative_urls(org, board.rows)
+    context["chart"] = svg.render(board.rows, board.today, title=context["title"], urls=urls)
     context["print_pages"] = printed_pages(board.rows, board.today, context["title"])
     context["snapshots"] = BoardSnapshot.objects.for_org(org).select_related("taken_by")[:10]
     return render(request, "board/board.html", context)
@@ -233,16 +228,12 @@ def new_snapshot(request, org):
 
 def snapshot_context(org, snap):
     rows = snap.rows()
-    headings, cells = table(rows)
     compact_headings, compact_cells = compact_table(rows)
     return {
         "compact_headings": compact_headings,
         "compact_cells": compact_cells,
         "snapshot": snap,
         "rows": rows,
-        "headings": headings,
-        "cells": cells,
-        "numeric": NUMERIC,
         "title": f"{org.name} — {snap.title}",
         "filters_description": snap.filters_description,
     }

@@ -85,12 +85,43 @@ def initiative_list(request, org):
     if sort not in SORTS:
         sort = "risk"
     today = org.today()
-    initiatives = list(Initiative.objects.for_overview(org))
+    initiatives = list(Initiative.objects.for_overview(org).defer(*LONG_TEXTS))
+    url = initiative_url(org)
+    for i in initiatives:
+        i.url = url(i.pk)
     live = [i for i in initiatives if i.status in ("proposed", "active")]
     done = [i for i in initiatives if i.status not in ("proposed", "active")]
+    for i in live:
+        # What a row shows, worked out once (the template would ask for some of it twice).
+        i.p = i.probability_of_meeting_commitment()
+        i.gap = i.gap_weeks()
+        i.tracking = i.tracking_timeline()
+        i.past = i.is_tracking_past_commitment()
+        i.next = i.next_checkpoint(today)
+        i.next_due = i.next.due_date_value(i) if i.next else None
     live.sort(key=_sort_key(sort, today))
     context = {"initiatives": live, "closed": done, "sort": sort, "sorts": SORTS, "today": today}
     return render(request, "timeline/list.html", context)
+
+
+# The texts of an initiative that only its own page shows.
+LONG_TEXTS = [
+    "summary",
+    *(
+        f"{name}_{part}"
+        for name in ("best", "expected", "worst")
+        for part in ("assumptions", "risks")
+    ),
+    "contingency_plan",
+    "acknowledgements_cleared_because",
+]
+
+
+def initiative_url(org):
+    """pk → the initiative page's URL: reversed once, not once per row of a long list."""
+    marker = 2147483647
+    head, tail = reverse("timeline:initiative", args=[org.slug, marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def new_initiative(request, org):
