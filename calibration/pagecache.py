@@ -69,12 +69,15 @@ def touch_organization(org_id):
 
 
 def _organizations_of(instance):
-    from accounts.models import Organization, User
+    from accounts.models import Membership, Organization, User
 
     if isinstance(instance, Organization):
         return [instance.pk]
     if isinstance(instance, User):
         return list(instance.memberships.values_list("organization_id", flat=True))
+    if isinstance(instance, Membership):  # every page's header lists the member's companies
+        theirs = Membership.objects.filter(user_id=instance.user_id)
+        return {instance.organization_id, *theirs.values_list("organization_id", flat=True)}
     org_id = getattr(instance, "organization_id", None)
     return [org_id] if org_id is not None else []
 

@@ -145,6 +145,16 @@ def test_a_renamed_member_is_renamed_everywhere(org, ceo, cto, initiative):
     assert "Tomás Ruiz" in get(ceo_browser, url)
 
 
+def test_joining_another_company_shows_in_the_header_at_once(org, ceo, other_org, initiative):
+    from tests.factories import Role
+
+    ceo_browser = reader(ceo)
+    url = reverse("timeline:list", args=[org.slug])
+    assert "Globex" not in get(ceo_browser, url)
+    other_org.memberships.create(user=ceo, role=Role.OBSERVER)
+    assert "Globex" in get(ceo_browser, url)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_version_moves_again_when_the_write_commits(org, cto):
     """A reader between the write and its commit may keep a page of the old rows under the
