@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "calibrate-bench"
 MAX_QUERIES = 15
 MAX_RATIO = 2.0
-WARMUP = 5
+MAX_WARMUP = 100  # requests, at most, before every worker has served a page twice
 
 
 def server_env(database_url, var_dir):
@@ -126,6 +126,10 @@ class Client:
         self.cookies = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
+    def reconnect(self):
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
     def request(self, method, path, body=None, headers=None, retry=True):
         """One request on the kept-alive connection; a GET is retried once on a dropped
         connection, a POST never (it might have been processed)."""
@@ -142,8 +146,7 @@ class Client:
                 data = response.read()
                 break
             except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self.reconnect()
                 if attempt == 2 or not retry:
                     raise
         for header, value in response.getheaders():
@@ -182,19 +185,29 @@ def setup_django(database_url):
     django.setup()
 
 
-def measure(client, path, headers, n, before_each=None):
+def measure(client, path, headers, n, workers, before_each=None):
+    """n timed requests, after warm-up requests on fresh connections until every worker
+    process has served the page twice (a process's first request for a page fills
+    per-process caches, e.g. content types) or MAX_WARMUP requests were spent."""
+    served = {}
+    for _ in range(MAX_WARMUP):
+        if len(served) >= workers and min(served.values()) >= 2:
+            break
+        client.reconnect()
+        if before_each:
+            before_each()
+        response, _ = client.request("GET", path, headers=headers)
+        worker = response.getheader("X-Worker", "")
+        served[worker] = served.get(worker, 0) + 1
     times, queries, size, status = [], set(), 0, None
-    for i in range(n + WARMUP):
+    for _ in range(n):
         if before_each:
             before_each()
         started = time.perf_counter()
         response, data = client.request("GET", path, headers=headers)
-        elapsed = time.perf_counter() - started
-        status = response.status
-        if i >= WARMUP:  # warm-up requests reach every worker (per-process caches)
-            times.append(elapsed * 1000)
-            queries.add(int(response.getheader("X-Queries", "-1")))
-        size = len(data)
+        times.append((time.perf_counter() - started) * 1000)
+        queries.add(int(response.getheader("X-Queries", "-1")))
+        status, size = response.status, len(data)
     return {"times": times, "queries": queries, "size": size, "status": status}
 
 
@@ -214,7 +227,8 @@ def run(args):
         small = Organization.objects.filter(slug__startswith="gen-").order_by("slug").first()
         slugs = ["bigco"] + ([small.slug] if small else [])
     results, failures = {}, []
-    with Server(args.database_url, workers=args.workers) as server:
+    workers = args.workers
+    with Server(args.database_url, workers=workers) as server:
         for slug in slugs:
             org_id = Organization.objects.get(slug=slug).pk
             changed = functools.partial(touch_organization, org_id)
@@ -225,7 +239,7 @@ def run(args):
             client.login(f"ceo@{slug}.example")
             print(
                 f"\n== /o/{slug}/  ({args.requests} requests per page and mode, gunicorn "
-                f"{args.workers} workers, after {WARMUP} warm-up requests)\n"
+                f"{workers} workers, after warm-up requests reaching every worker)\n"
                 "kept: read again, nothing changed (served from calibration/pagecache.py); "
                 "fresh: the organization changed just before each request (rendered)"
             )
@@ -235,10 +249,10 @@ def run(args):
                 f"{'kept':>7}{'fresh':>7}"
             )
             for name, path, headers in pages:
-                fresh = measure(client, path, headers, args.requests, before_each=changed)
-                kept = measure(client, path, headers, args.requests)
+                fresh = measure(client, path, headers, args.requests, workers, before_each=changed)
+                kept = measure(client, path, headers, args.requests, workers)
                 floor_path = f"/o/{slug}/__floor__/?size={kept['size']}"
-                floor = measure(client, floor_path, {}, args.requests)
+                floor = measure(client, floor_path, {}, args.requests, workers)
                 floor_median = statistics.median(floor["times"])
                 kept_median = statistics.median(kept["times"])
                 fresh_median = statistics.median(fresh["times"])

@@ -5,6 +5,7 @@ Active only when the environment sets CALIBRATE_BENCHMARK=1: settings then put
 that variable nothing here is imported or routed, so production is unaffected.
 """
 
+import os
 import time
 
 from django.db import connection
@@ -13,7 +14,8 @@ from django.http import HttpResponse
 
 class QueryCountMiddleware:
     """Counts the database queries of each request (all middleware included) and reports them,
-    with the server-side time, in the X-Queries and X-Server-Ms response headers."""
+    with the server-side time and the worker process, in the X-Queries, X-Server-Ms and
+    X-Worker response headers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,6 +31,7 @@ class QueryCountMiddleware:
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
         response["X-Queries"] = str(count[0])
+        response["X-Worker"] = str(os.getpid())
         response["X-Server-Ms"] = f"{(time.perf_counter() - started) * 1000:.2f}"
         return response
 
