@@ -297,12 +297,15 @@ def take(pk, token, now):
 def deliver(pk, token, now=None):
     """Send reminder `pk` if claim `token` is still ours. Returns "sent", "stale",
     "cancelled" or "failed"; raises RetryLater when the SMTP server should be tried again."""
-    outcome = _deliver(pk, token, now or timezone.now())
-    if outcome != "stale":  # the home page shows what was sent and what failed
-        touch_organization(
-            Reminder.objects.filter(pk=pk).values_list("organization_id", flat=True).first()
-        )
-    return outcome
+    outcome = "retry"  # unless _deliver returns: RetryLater records the attempt and its error
+    try:
+        outcome = _deliver(pk, token, now or timezone.now())
+        return outcome
+    finally:
+        if outcome != "stale":  # the pages show what was sent, what failed, what is retried
+            touch_organization(
+                Reminder.objects.filter(pk=pk).values_list("organization_id", flat=True).first()
+            )
 
 
 def _deliver(pk, token, now):
