@@ -297,26 +297,25 @@ def take(pk, token, now):
 def deliver(pk, token, now=None):
     """Send reminder `pk` if claim `token` is still ours. Returns "sent", "stale",
     "cancelled" or "failed"; raises RetryLater when the SMTP server should be tried again."""
-    outcome = "retry"  # unless _deliver returns: RetryLater records the attempt and its error
-    try:
-        outcome = _deliver(pk, token, now or timezone.now())
-        return outcome
-    finally:
-        if outcome != "stale":  # the pages show what was sent, what failed, what is retried
-            touch_organization(
-                Reminder.objects.filter(pk=pk).values_list("organization_id", flat=True).first()
-            )
+    from .mail import with_recipient_state
 
-
-def _deliver(pk, token, now):
-    from .mail import NoLongerDue, build_message, still_wanted, with_recipient_state
-
-    mine = take(pk, token, now)
+    mine = take(pk, token, now or timezone.now())
     if mine is None:
         return "stale"
     reminder = with_recipient_state(
         Reminder.objects.select_related("organization", "recipient", "content_type")
     ).get(pk=pk)
+    try:
+        return send(reminder, mine)
+    finally:  # sent, cancelled, failed or to be retried: the pages show which
+        touch_organization(reminder.organization_id)
+
+
+def send(reminder, mine):
+    """Build and send the claimed `reminder` (claim token `mine`), recording the outcome."""
+    from .mail import NoLongerDue, build_message, still_wanted
+
+    pk = reminder.pk
     mine_q = Reminder.objects.filter(pk=pk, claim_token=mine)
     obj = reminder.subject_object
     reason = still_wanted(reminder, obj)
