@@ -216,9 +216,7 @@ if LeadingIndicator is not None:
             (c.due_date_value(i), c, i)
             for i in initiatives
             for c in i.indicators.all()
-            if c.status == LeadingIndicator.Status.PENDING
-            and (c.due_on or c.due_week is not None)
-            and c.due_date_value(i) < today
+            if (c.due_on or c.due_week is not None) and c.is_overdue(today, i)
         ]
         return sorted(late, key=lambda row: (row[0], row[1].pk))
 
