@@ -120,7 +120,7 @@ LONG_TEXTS = [
 def initiative_url(org):
     """pk → the initiative page's URL: reversed once, not once per row of a long list."""
     marker = 2147483647
-    head, tail = reverse("timeline:initiative", args=[org.slug, marker]).split(str(marker))
+    head, tail = reverse("timeline:initiative", args=[org.slug, marker]).rsplit(str(marker), 1)
     return lambda pk: f"{head}{pk}{tail}"
 
 
