@@ -40,13 +40,27 @@ def attrs(**values):
 
 
 def tag(name, body="", **values):
-    if body:
-        return f"<{name} {attrs(**values)}>{body}</{name}>"
-    return f"<{name} {attrs(**values)}/>"
+    opening = f"{name}{_extra(**values)}"
+    return f"<{opening}>{body}</{name}>" if body else f"<{opening}/>"
 
 
 def text(x, y, content, **values):
-    return tag("text", escape(str(content)), x=n(x), y=n(y), **values)
+    return _text(x, y, content, _extra(**values))
+
+
+def _text(x, y, content, extra=""):
+    """``text(x, y, content, **values)`` with the values already written out (`extra`), for
+    texts drawn hundreds of times with the same attributes."""
+    body = escape(str(content))
+    if body:
+        return f'<text x="{n(x)}" y="{n(y)}"{extra}>{body}</text>'
+    return f'<text x="{n(x)}" y="{n(y)}"{extra}/>'
+
+
+def _extra(**values):
+    """The attributes, with the space before them ("" when there are none)."""
+    written = attrs(**values)
+    return f" {written}" if written else ""
 
 
 def probability_color(p):
@@ -74,13 +88,9 @@ def axis_for(rows, today):
 # is a number, a date, a colour or a class name, none of which needs escaping.
 
 
-def _date_x(date, x):
-    out = "" if date is None else f' data-date="{date}"'
-    return f'{out} data-x="{x}"'
-
-
-def _x_date(x, date):
-    out = f' data-x="{x}"'
+def _data(date, x=None):
+    """A mark's data attributes: where it is drawn and the date it stands for."""
+    out = "" if x is None else f' data-x="{x}"'
     return out if date is None else f'{out} data-date="{date}"'
 
 
@@ -97,7 +107,7 @@ def plan_tick(x, y, date=None):
     """The plan (expected case): a bold upright bar across the band."""
     return (
         f'<rect class="plan" x="{n(x - 1.5)}" y="{n(y - 11)}" width="3" height="22" '
-        f'fill="{INK}"{_x_date(n(x), date)}/>'
+        f'fill="{INK}"{_data(date, n(x))}/>'
     )
 
 
@@ -106,22 +116,21 @@ def commitment_mark(x, y, date=None):
     points = f"{n(x)},{n(y - s)} {n(x + s)},{n(y)} {n(x)},{n(y + s)} {n(x - s)},{n(y)}"
     return (
         f'<polygon class="commitment" points="{points}" fill="{COMMITMENT}" stroke="#ffffff" '
-        f'stroke-width="1"{_x_date(n(x), date)}/>'
+        f'stroke-width="1"{_data(date, n(x))}/>'
     )
 
 
 def tracking_mark(x, y, timeline, date=None):
     """A ring (the plan tick shows through it) in the colour of the timeline tracked."""
-    data = "" if date is None else f' data-date="{date}"'
     return (
         f'<circle class="tracking tracking--{timeline}" cx="{n(x)}" cy="{n(y)}" r="7" '
-        f'fill="none" stroke="{TRACKING[timeline]}" stroke-width="3.5"{data}/>'
+        f'fill="none" stroke="{TRACKING[timeline]}" stroke-width="3.5"{_data(date)}/>'
     )
 
 
 def checkpoint_mark(x, y, state, date=None):
     color = STATE[state]
-    common = f' class="checkpoint checkpoint--{state}"{_date_x(date, n(x))}'
+    common = f' class="checkpoint checkpoint--{state}"{_data(date, n(x))}'
     if state == "met":
         return f'<circle cx="{n(x)}" cy="{n(y)}" r="4.5" fill="{color}"{common}/>'
     if state == "missed":
@@ -145,7 +154,7 @@ def delivered_mark(x, y, date=None):
     s = 5.5
     return (
         f'<rect class="delivered" x="{n(x - s)}" y="{n(y - s)}" width="{n(2 * s)}" '
-        f'height="{n(2 * s)}" fill="{INK}"{_date_x(date, n(x))}/>'
+        f'height="{n(2 * s)}" fill="{INK}"{_data(date, n(x))}/>'
     )
 
 
@@ -265,18 +274,6 @@ def render(rows, today, *, title="Board view", id_prefix="board", axis=None, url
     return "\n".join(out)
 
 
-def _text(x, y, content, extra=""):
-    """``text(x, y, content, **values)`` with the values already written out (`extra`)."""
-    body = escape(str(content))
-    if body:
-        return f'<text x="{n(x)}" y="{n(y)}"{extra}>{body}</text>'
-    return f'<text x="{n(x)}" y="{n(y)}"{extra}/>'
-
-
-def _extra(**values):
-    return " " + attrs(**values)
-
-
 # The constant attributes of a row's texts, written once.
 ROW_TITLE = _extra(font_weight="600", font_size=13.5)
 ROW_OWNER = {
@@ -305,7 +302,7 @@ def render_row(row, index, axis, url=None):
     out = [
         f'<g class="row" role="listitem" data-initiative="{row.id}" data-index="{index}" '
         f'aria-label="{sentence}">',
-        f"<title >{sentence}</title>",
+        f"<title>{sentence}</title>",
     ]
     if index % 2:
         out.append(
