@@ -1,4 +1,4 @@
-"""Forms and a view helper for editing SharedRecords safely.
+"""Forms and view helpers for editing SharedRecords safely.
 
 Every form for a shared record extends SharedRecordForm. It carries the version the
 person started from in a required hidden field: a post without it is refused (never
@@ -121,3 +121,9 @@ def save_or_explain(form, *, by, organization=None, note="", **extra):
         form.show_conflict(conflict.current)
         return False
     return True
+
+
+def wants_fragment(request):
+    """Whether to answer with the edited part of the page only: an htmx request, and not
+    htmx restoring a page from its history (that needs the whole page)."""
+    return bool(request.htmx and not request.htmx.history_restore_request)

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from . import export
-from .editing import save_or_explain
+from .editing import save_or_explain, wants_fragment
 from .forms import PlanningCycleForm
 from .home import conversation_sections
 from .models import Change, EditConflict, PlanningCycle
@@ -49,7 +49,7 @@ def planning_cycle(request, org, pk):
     cycle = get_for_org(org, PlanningCycle, pk=pk)
     form = PlanningCycleForm(request.POST or None, instance=cycle)
     saved = request.method == "POST" and save_or_explain(form, by=request.user)
-    fragment = request.htmx and not request.htmx.history_restore_request
+    fragment = wants_fragment(request)
     if saved and not fragment:
         messages.success(request, f"“{cycle}” saved.")
         return redirect("planning_cycles", org.slug)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from calibration.editing import save_or_explain
+from calibration.editing import save_or_explain, wants_fragment
 from calibration.models import EditConflict
 from calibration.pagecache import kept_until_changed
 from calibration.tenancy import get_for_org, leaders_only
@@ -40,10 +40,6 @@ SAME_MOMENT = (
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _fragment(request):
-    return bool(request.htmx and not request.htmx.history_restore_request)
 
 
 def _sheet(org, pk, everything=True):
@@ -155,7 +151,7 @@ def render_board(request, sheet, status=200, **kwargs):
 
 
 def after_change(request, sheet, *, done=(), notice="", **kwargs):
-    if _fragment(request):
+    if wants_fragment(request):
         return render_board(request, sheet, done=done, notice=notice, **kwargs)
     if notice:
         messages.info(request, notice)
@@ -253,7 +249,7 @@ def board(request, org, pk):
     current = BetSheet.objects.for_org(org).filter(pk=pk).values("revision", "status").first()
     if current is None:
         raise Http404("No such sheet")
-    if not _fragment(request):
+    if not wants_fragment(request):
         return redirect("alignment:sheet", org.slug, pk)
     _activate(org)
     if request.GET.get("status", current["status"]) != current["status"]:
@@ -281,11 +277,11 @@ def add_bet(request, org, pk):
     )
     if _save(form, by=request.user, organization=org):
         bet = form.instance
-        if _fragment(request):
+        if wants_fragment(request):
             return render_board(request, sheet, done=[f"add-{side}"], new_bet=bet)
         messages.success(request, f"Added “{bet}” to the {bet.side_label} column.")
         return redirect("alignment:sheet", org.slug, sheet.pk)
-    if _fragment(request):
+    if wants_fragment(request):
         return render(request, PAGE + "#add-form", _add_form_context(request, sheet, side, form))
     return full_page(request, sheet, **{f"add_form_{side}": form})
 
@@ -308,10 +304,10 @@ def bet(request, org, pk):
         form.fields["title"].widget.attrs["autofocus"] = True
         if request.method == "POST" and _save(form, by=request.user):
             return after_change(request, sheet, done=[bet.dom_id])
-        if _fragment(request):
+        if wants_fragment(request):
             return render(request, PAGE + "#bet-form", {"bet": bet, "form": form, "sheet": sheet})
         return full_page(request, sheet, open_form=(bet.pk, form))
-    if _fragment(request):
+    if wants_fragment(request):
         return render_board(request, sheet, done=[bet.dom_id])
     return redirect("alignment:sheet", org.slug, sheet.pk)
 
@@ -324,7 +320,7 @@ def _writers_only(request):
 
 def _closed(request, sheet):
     notice = f"{sheet.label} is closed: its sheet is a read-only record. Reopen it to change it."
-    if _fragment(request):
+    if wants_fragment(request):
         return render_board(request, sheet, notice=notice)
     messages.error(request, notice)
     return redirect("alignment:sheet", sheet.organization.slug, sheet.pk)
@@ -415,7 +411,7 @@ def bet_links(request, org, pk):
             return _closed(request, sheet)
         return after_change(request, sheet, done=[bet.dom_id], notice=_links_notice(added, removed))
     context = {"bet": bet, "sheet": sheet, "choices": _link_choices(sheet, bet)}
-    if _fragment(request):
+    if wants_fragment(request):
         return render(request, PAGE + "#links-form", context)
     return full_page(request, sheet, open_links=(bet.pk, context["choices"]))
 
@@ -462,11 +458,11 @@ def call(request, org, pk):
             notice = f"Call made on “{bet}”: {form.instance.short_label}."
             return after_change(request, sheet, done=[f"item-{bet.pk}"], notice=notice)
     elif "edit" not in request.GET:
-        if _fragment(request):
+        if wants_fragment(request):
             return render_board(request, sheet, done=[f"item-{bet.pk}"])
         return redirect("alignment:sheet", org.slug, sheet.pk)
     context = {"item_bet": bet, "form": form, "sheet": sheet}
-    if _fragment(request):
+    if wants_fragment(request):
         return render(request, PAGE + "#call-form", context)
     return full_page(request, sheet, open_call=(bet.pk, form))
 
@@ -486,10 +482,10 @@ def session(request, org, pk):
         if _save(form, by=request.user):
             return after_change(request, sheet, done=["session"], notice="Session saved.")
     elif "edit" not in request.GET:
-        if _fragment(request):
+        if wants_fragment(request):
             return render_board(request, sheet, done=["session"])
         return redirect("alignment:sheet", org.slug, sheet.pk)
-    if _fragment(request):
+    if wants_fragment(request):
         return render(request, PAGE + "#session-form", {"sheet": sheet, "session_form": form})
     return full_page(request, sheet, session_form=form)
 

@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Role
 from calibration.alignment.models import Bet
-from calibration.editing import save_or_explain
+from calibration.editing import save_or_explain, wants_fragment
 from calibration.models import EditConflict
 from calibration.pagecache import kept_until_changed
 from calibration.tenancy import get_for_org, leaders_only
@@ -37,10 +37,6 @@ SAVED = {
     "context": "The market context is saved.",
     "decision": "The decision is recorded.",
 }
-
-
-def wants_fragment(request):
-    return bool(request.htmx and not request.htmx.history_restore_request)
 
 
 def load_constraint(org, pk):

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from calibration.editing import wants_fragment
 from calibration.models import Change, EditConflict
 from calibration.pagecache import kept_until_changed
 from calibration.tenancy import get_for_org, members_may_post
@@ -52,10 +53,6 @@ SORTS = {
     "checkpoint": "next checkpoint",
     "plan": "expected date",
 }
-
-
-def _fragment(request):
-    return bool(request.htmx and not request.htmx.history_restore_request)
 
 
 def _sort_key(sort, today):
@@ -202,7 +199,7 @@ def initiative(request, org, pk):
     ask = request.GET.get("by")
     if ask is not None:
         context["asked"] = _ask(context["initiative"], ask)
-        if _fragment(request):
+        if wants_fragment(request):
             return render(request, PAGE + "#forecast-answer", context)
     return render(request, PAGE, context)
 
@@ -227,14 +224,14 @@ def section(request, org, pk, name):
     if request.method == "POST":
         note = form.data.get("reason", "") if "reason" in form.fields else ""
         if save_form(form, by=request.user, note=note.strip()):
-            if _fragment(request):
+            if wants_fragment(request):
                 return _body(request, org, pk)
             messages.success(request, f"“{record}” saved.")
             return redirect("timeline:initiative", org.slug, pk)
-    elif _fragment(request) and "edit" not in request.GET:
+    elif wants_fragment(request) and "edit" not in request.GET:
         return render(request, PAGE + "#" + name, page_context(request, org, pk))
     context = {"editing": name, "section_form": form}
-    if _fragment(request):
+    if wants_fragment(request):
         return render(
             request, PAGE + "#" + name + "-form", page_context(request, org, pk, **context)
         )
@@ -255,7 +252,7 @@ def acknowledge(request, org, pk):
         messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, "You acknowledged the gap.")
-    if _fragment(request):
+    if wants_fragment(request):
         return _body(request, org, pk)
     return redirect("timeline:initiative", org.slug, pk)
 
@@ -274,20 +271,20 @@ def _child_view(request, org, model, form_class, kind, pk=None, child_pk=None):
     if request.method == "POST":
         extra = {} if child else {"initiative": initiative}
         if save_form(form, by=request.user, organization=org, **extra):
-            if _fragment(request):
+            if wants_fragment(request):
                 return _body(request, org, pk)
             messages.success(request, f"“{form.instance}” saved.")
             return redirect("timeline:initiative", org.slug, pk)
     elif child is None:
         return redirect("timeline:initiative", org.slug, pk)
-    elif _fragment(request) and "edit" not in request.GET:
+    elif wants_fragment(request) and "edit" not in request.GET:
         context = page_context(request, org, pk)
         context[kind] = _from_list(context, kind, child)
         return render(request, f"{PAGE}#{kind}-row", context)
     extra_context = {context_key: form}
     if child:
         extra_context.update(editing=kind, editing_pk=child.pk)
-    if _fragment(request):
+    if wants_fragment(request):
         name = f"{kind}-form" if child else f"new-{kind}"
         context = page_context(request, org, pk, **extra_context)
         if child:
@@ -330,7 +327,7 @@ def delete_step(request, org, pk):
         row.delete_shared(by=request.user, expected_version=int(request.POST.get("version", -1)))
     except (EditConflict, ValueError):
         messages.error(request, "That row changed since you opened it; it was not removed.")
-    if _fragment(request):
+    if wants_fragment(request):
         return _body(request, org, pk)
     return redirect("timeline:initiative", org.slug, pk)
 
@@ -349,7 +346,7 @@ def action_done(request, org, pk):
     else:
         messages.success(request, f"Done: {action.audience} — {action.message[:60]}")
     target = request.POST.get("next", "")
-    if _fragment(request) and not target:
+    if wants_fragment(request) and not target:
         return _body(request, org, action.initiative_id)
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
