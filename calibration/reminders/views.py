@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
+from calibration.editing import save_or_explain
 from calibration.models import EditConflict
 from calibration.pagecache import kept_bytes, kept_until_changed
 from calibration.tenancy import get_for_org, members_may_post
@@ -61,7 +62,7 @@ def index(request, org, **forms):
 def preferences(request, org):
     form = PreferenceForm(request.POST, instance=preference_for(org, request.user), prefix="pref")
     try:
-        saved = save_or_explain_member(form, request.user, org)
+        saved = save_or_explain(form, by=request.user, organization=org, user=request.user)
     except IntegrityError:
         form.add_error(None, "Your preferences were saved from another tab. Reload the page.")
         saved = False
@@ -71,17 +72,9 @@ def preferences(request, org):
     return index(request, org, preference_form=form, status=400)
 
 
-def save_or_explain_member(form, user, org):
-    from calibration.editing import save_or_explain
-
-    return save_or_explain(form, by=user, organization=org, user=user)
-
-
 @require_POST
 def org_settings(request, org):
     form = ReminderSettingsForm(request.POST, instance=settings_for(org), prefix="settings")
-    from calibration.editing import save_or_explain
-
     try:
         saved = save_or_explain(form, by=request.user, organization=org)
     except IntegrityError:
