@@ -4,13 +4,12 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from calibration.alignment.drift import drift_report
 from calibration.alignment.models import BetSheet, Call, Side, with_everything
 from tests.alignment.conftest import add_bet, link, make_call
+from tests.queries import count_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
 
@@ -166,13 +165,6 @@ def grow(org, ceo, cto, quarters, bets_per_side):
             make_call(sheet, cto_bets[0], Call.CONTINUE, cto)
         quarter = quarter.next()
     return sheet
-
-
-def count_queries(client, url):
-    client.get(url)  # the first visit to an organization records it in the session (a write)
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_the_sheet_page_runs_the_same_queries_at_two_sizes(ceo_client, org, ceo, cto):

@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from calibration.board.compare import take_snapshot
 from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator
 from tests.board.conftest import D
+from tests.queries import count_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
 
@@ -60,14 +59,6 @@ def add_initiatives(org, ceo, cto, count, start=0):
         )
         for i in made
     )
-
-
-def count_queries(client, url):
-    client.get(url)  # the first visit to an organization records it in the session (a write)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from accounts.models import Organization
 from calibration.constraints.models import Constraint, Decision
 from calibration.models import PlanningCycle
 from tests.factories import OrganizationFactory, Role, member
+from tests.queries import count_queries
 
 from .conftest import make_constraint, make_path
 
@@ -400,16 +401,6 @@ def add_data(org, cto, n):
         c.recommended_path, c.recommendation_reason = paths[1], "Because"
         c.recommended_by = cto
         c.save_shared(by=cto, expected_version=1)
-
-
-def count_queries(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # the first visit to an organization records it in the session (a write)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("url_name", ["constraints:list", "home"])

@@ -4,11 +4,10 @@ indicators and slip actions."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from calibration.timeline.models import Initiative
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.usefixtures("rendered_every_time")
 
@@ -37,14 +36,6 @@ def grow(org, cto, ceo, make_initiative, make_indicator, make_step, n):
     return Initiative.objects.for_org(org).last()
 
 
-def count(client, url):
-    client.get(url)  # the first visit to an organization records it in the session (a write)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.fixture
 def sizes(org, ceo, cto, make_initiative, make_indicator, make_step):
     def at(n):
@@ -61,14 +52,14 @@ def test_list_pages_have_a_fixed_query_count(cto_client, org, sizes, page):
         else reverse(f"timeline:{page}", args=[org.slug])
     )
     sizes(1)
-    small = count(cto_client, url)
+    small = count_queries(cto_client, url)
     sizes(5)
-    assert count(cto_client, url) == small
+    assert count_queries(cto_client, url) == small
 
 
 def test_initiative_page_has_a_fixed_query_count(cto_client, org, sizes):
     small_one = sizes(1)
-    small = count(cto_client, reverse("timeline:initiative", args=[org.slug, small_one.pk]))
+    small = count_queries(cto_client, reverse("timeline:initiative", args=[org.slug, small_one.pk]))
     big_one = sizes(6)
-    big = count(cto_client, reverse("timeline:initiative", args=[org.slug, big_one.pk]))
+    big = count_queries(cto_client, reverse("timeline:initiative", args=[org.slug, big_one.pk]))
     assert big == small
