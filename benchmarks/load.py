@@ -18,7 +18,6 @@ checks the data:
 """
 
 import argparse
-import os
 import random
 import re
 import secrets
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import Client, Server, pct, setup_django  # noqa: E402
+from pages import DATABASE_URL, Client, Server, pct, setup_django  # noqa: E402
 
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
@@ -187,12 +186,7 @@ def verify(prepared, stats, started_at):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/calibrate_bench"
-        ),
-    )
+    parser.add_argument("--database-url", default=DATABASE_URL)
     parser.add_argument("--pairs", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--max-actions", type=int, default=200_000)

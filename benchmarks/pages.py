@@ -35,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PASSWORD = "calibrate-bench"
+# Where `manage.py generate_dataset` was run, unless DATABASE_URL or --database-url says.
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/calibrate_bench")
 MAX_QUERIES = 15
 MAX_RATIO = 2.0
 MAX_WARMUP = 100  # requests, at most, before every worker has served a page twice
@@ -288,12 +290,7 @@ def run(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/calibrate_bench"
-        ),
-    )
+    parser.add_argument("--database-url", default=DATABASE_URL)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--orgs", default="", help="Comma-separated slugs (default: bigco + one)")
     parser.add_argument("--workers", type=int, default=2)
