@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +22,16 @@ def link_path(invitation):
     return reverse("accept_invitation", args=[invitation.token])
 
 
+@pytest.fixture
+def still_clock():
+    """A signed link carries the second it was signed in: the link in the mail and the one
+    computed by the test must be signed in the same second."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
 def test_inviting_sends_a_mail_with_a_link(
-    ceo_client, org, mailoutbox, django_capture_on_commit_callbacks
+    ceo_client, org, mailoutbox, django_capture_on_commit_callbacks, still_clock
 ):
     with django_capture_on_commit_callbacks(execute=True):
         invite(ceo_client, org)
@@ -100,7 +109,7 @@ def test_a_revoked_link_is_refused(ceo_client, ceo, org):
 
 
 def test_resending_replaces_the_old_link(
-    ceo_client, ceo, org, mailoutbox, django_capture_on_commit_callbacks
+    ceo_client, ceo, org, mailoutbox, django_capture_on_commit_callbacks, still_clock
 ):
     client = Client()
     invitation = Invitation.objects.create(
