@@ -162,10 +162,6 @@ class Membership(models.Model):
     def is_leader(self):
         return self.role in LEADER_ROLES
 
-    @property
-    def can_write(self):
-        return self.is_leader
-
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):

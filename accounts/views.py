@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from calibration.tenancy import SESSION_KEY, leaders_only
+from calibration.access import leaders_only
+from calibration.tenancy import SESSION_KEY
 
 from . import emails, throttle
 from .forms import (

@@ -8,7 +8,8 @@ forward, so saving again is a deliberate choice made with both versions in view.
 """
 
 from django import forms
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import IntegrityError, models
 
 from .models import EditConflict
 
@@ -19,6 +20,10 @@ CONFLICT_MESSAGE = (
 DELETED_MESSAGE = "Someone deleted this while you were editing. Your changes were not saved."
 MISSING_VERSION = (
     "This form is out of date (it did not say which version you edited). Reload the page."
+)
+SAME_MOMENT = (
+    "Someone saved the same thing at the same moment. What you typed is kept below: look at "
+    "the page again, then save."
 )
 
 
@@ -39,6 +44,34 @@ class SharedRecordForm(forms.ModelForm):
         if "version" in self.errors:
             self.add_error(None, MISSING_VERSION)
         return cleaned
+
+    def add_error(self, field, error):
+        """A model rule (raised by `clean()` or while saving) about a field this form does
+        not show goes to the top of the form, named; one about a field that already says
+        what is wrong with it is not repeated."""
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            placed = {}
+            for name, errors in error.error_dict.items():
+                if name in self.fields:
+                    if name not in self.errors:
+                        placed.setdefault(name, []).extend(errors)
+                elif name == NON_FIELD_ERRORS:
+                    placed.setdefault(NON_FIELD_ERRORS, []).extend(errors)
+                else:
+                    label = self._label_of(name)
+                    placed.setdefault(NON_FIELD_ERRORS, []).extend(
+                        f"{label}: {m}" for e in errors for m in e.messages
+                    )
+            if not placed:
+                return
+            error = ValidationError(placed)
+        super().add_error(field, error)
+
+    def _label_of(self, name):
+        try:
+            return str(self.instance._meta.get_field(name).verbose_name).capitalize()
+        except FieldDoesNotExist:
+            return name
 
     def save_shared(self, *, by, organization=None, note="", **extra):
         """Create or update the record; raises EditConflict when the version is stale."""
@@ -112,15 +145,24 @@ def _same_value(field, raw, theirs):
 
 def save_or_explain(form, *, by, organization=None, note="", **extra):
     """Validate and save a SharedRecordForm. True when saved; otherwise the form carries
-    the reason (field errors, or a conflict with both versions) and nothing was written."""
+    the reason and nothing was written: its field errors, a rule the model checked while
+    saving (under the record's lock, e.g. a quarter closed a moment ago), a conflict with
+    both versions, or a save that collided with another at the same moment."""
     if not form.is_valid():
         return False
     try:
         form.save_shared(by=by, organization=organization, note=note, **extra)
     except EditConflict as conflict:
         form.show_conflict(conflict.current)
-        return False
-    return True
+    except ValidationError as error:
+        form.add_error(None, error if hasattr(error, "error_dict") else error.messages)
+    except IntegrityError:
+        # A database rule caught what the checks before it could not see yet: another
+        # save of the same kind committed in between (a sixth bet, a second settings row).
+        form.add_error(None, SAME_MOMENT)
+    else:
+        return True
+    return False
 
 
 def wants_fragment(request):

@@ -1,27 +1,29 @@
-"""What the organization home shows for each conversation.
+"""What the organization home shows for each conversation, in order.
 
-Each conversation app may offer `home_section(org, user, earlier)` in its `home.py`, returning
-the context its `<app>/_home.html` template needs; the home page renders them in order.
-`earlier` holds the contexts of the sections above it, by app, so that a later section (the
-Cadence section's conversation health) reuses what they read instead of reading it again.
+Each conversation app's `home.py` offers `home_section(org, user)`, returning the context
+its `<app>/_home.html` template needs, its health line included; the Cadence section
+(reminders) gathers those health lines.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
+from calibration.alignment import home as alignment
+from calibration.constraints import home as constraints
+from calibration.reminders import home as reminders
+from calibration.timeline import home as timeline
 
 CONVERSATIONS = [
-    ("constraints", "What we can't build"),
-    ("timeline", "What the real timeline is"),
-    ("alignment", "Where strategy has diverged"),
-    ("reminders", "Cadence"),
+    ("constraints", "What we can't build", constraints.home_section),
+    ("timeline", "What the real timeline is", timeline.home_section),
+    ("alignment", "Where strategy has diverged", alignment.home_section),
 ]
 
 
 def conversation_sections(org, user):
-    sections, earlier = [], {}
-    for app, title in CONVERSATIONS:
-        name = f"calibration.{app}.home"
-        context = import_module(name).home_section(org, user, earlier) if find_spec(name) else {}
-        earlier[app] = context
-        sections.append({"app": app, "title": title, "template": f"{app}/_home.html", **context})
+    sections = [
+        {"app": app, "title": title, "template": f"{app}/_home.html", **section(org, user)}
+        for app, title, section in CONVERSATIONS
+    ]
+    cadence = reminders.home_section(org, user, health=[s["health"] for s in sections])
+    sections.append(
+        {"app": "reminders", "title": "Cadence", "template": "reminders/_home.html", **cadence}
+    )
     return sections

@@ -4,8 +4,10 @@ The CEO and the CTO edit the same records at the same time. Every editable model
 Calibrate extends SharedRecord and is changed only through its `create_shared`,
 `save_shared` and `delete_shared` methods, which
 
-* refuse a save made from a stale version (a compare-and-set on `version`), raising
-  EditConflict with the record as it now stands, so the form can show both sides; and
+* refuse a save made from a stale version (a compare-and-set on `version`, under the
+  row's lock), raising EditConflict with the record as it now stands, so the form can show
+  both sides;
+* let the model apply the rules that follow from the change in one hook, `changed()`; and
 * write a Change row — who, when, old → new per field — in the same transaction.
 """
 
@@ -14,8 +16,8 @@ import decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -45,6 +47,14 @@ class SharedRecord(models.Model):
 
     objects = SharedRecordQuerySet.as_manager()
 
+    # The foreign key of a parent whose row every write of this record locks first (a bet
+    # locks its sheet): writes to one parent's children queue behind each other, always
+    # parent first, so two of them can never deadlock.
+    locks_parent = None
+    # Related records deleted with this one, each through delete_shared (so each deletion
+    # is in the history), before this one goes.
+    deleted_with = ()
+
     class Meta:
         abstract = True
 
@@ -68,53 +78,91 @@ class SharedRecord(models.Model):
         ).select_related("by", "content_type")
 
     # --- the only ways to write ---------------------------------------------------------
+    #
+    # One path for every record: lock (the parent, then the row), compare the version,
+    # write, let the model apply the rules that follow from the change (`changed`), then
+    # record the Change — after the hook, so what the hook derived is in the history too.
 
     @classmethod
     def create_shared(cls, *, by, note="", **fields):
         with transaction.atomic():
             record = cls(**fields)
+            record._lock_parent()
             record.full_clean()
             record.save()
+            record.changed(None, by=by, note=note)
             record._record_change(Change.CREATED, {}, record.snapshot(), by, note)
         return record
 
     def save_shared(self, *, by, expected_version, note=""):
-        """Save this instance's field values if nobody saved since `expected_version`.
-
-        The conditional UPDATE takes the row lock, so of two concurrent saves from the
-        same version exactly one matches; the other sees 0 rows and gets EditConflict.
-        """
+        """Save this instance's field values if nobody saved since `expected_version`;
+        otherwise raise EditConflict with the record as it now stands."""
         if self.pk is None:
             raise ValueError("save_shared() is for existing records; use create_shared().")
-        model = type(self)
-        with transaction.atomic():
-            self._claim_version(expected_version)
-            before = model._base_manager.get(pk=self.pk).snapshot()
-            self.version = expected_version + 1
-            self.updated_at = timezone.now()
-            self.save()
-            after = self.snapshot()
-            changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
-            if changed:
-                self._record_change(Change.CHANGED, *zip_changes(changed), by, note)
+        kept = self.version, self.updated_at
+        try:
+            with transaction.atomic():
+                self._lock_parent()
+                before = self._lock(expected_version)
+                self.version = expected_version + 1
+                self.updated_at = timezone.now()
+                self.save()
+                self.changed(before, by=by, note=note)
+                old, new = zip_changes(before.snapshot(), self.snapshot())
+                if new:
+                    self._record_change(Change.CHANGED, old, new, by, note)
+        except BaseException:
+            self.version, self.updated_at = kept  # nothing was written
+            raise
         return self
 
     def delete_shared(self, *, by, expected_version, note=""):
         with transaction.atomic():
-            self._claim_version(expected_version)
-            self._record_change(Change.DELETED, self.snapshot(), {}, by, note)
+            self._lock_parent()
+            before = self._lock(expected_version)
+            for name in self.deleted_with:
+                for child in _related(self, name):
+                    child.delete_shared(
+                        by=by, expected_version=child.version, note=note or f"deleted with {self}"
+                    )
+            self._record_change(Change.DELETED, before.snapshot(), {}, by, note)
             self.delete()
+            self.changed(before, by=by, note=note, deleted=True)
 
-    def _claim_version(self, expected_version):
-        """Compare-and-set: move the stored version past `expected_version`, or raise
-        EditConflict when someone saved since. Must run inside the write's transaction: the
-        UPDATE holds the row lock until it commits."""
+    def changed(self, before, *, by, note, deleted=False):
+        """The hook: the rules that follow from a change, run inside the write's
+        transaction after the row is written. `before` is the row as it was (None when
+        created); `deleted` says the row is gone. Raising (e.g. ValidationError) undoes the
+        whole write. Fields derived from the change are written with `write_derived`."""
+
+    def write_derived(self, **fields):
+        """Set fields that follow from a change (an acknowledgement cleared, a baseline
+        kept) on the row being written, within the same version step."""
+        for name, value in fields.items():
+            setattr(self, name, value)
+        type(self)._base_manager.filter(pk=self.pk).update(**fields)
+
+    def _lock_parent(self):
+        """Lock the parent's row; refuse the write when the parent was deleted meanwhile."""
+        if not self.locks_parent:
+            return
+        field = self._meta.get_field(self.locks_parent)
+        parent_id = getattr(self, field.attname)
+        parents = field.related_model._base_manager.select_for_update().filter(pk=parent_id)
+        if parent_id is not None and parents.values_list("pk", flat=True).first() is None:
+            raise ValidationError(
+                f"The {field.related_model._meta.verbose_name} this belongs to was just "
+                "deleted by someone else; nothing was saved."
+            )
+
+    def _lock(self, expected_version):
+        """The stored row, locked until the write commits; EditConflict unless it is still
+        at `expected_version` (a deleted row is a conflict with nothing)."""
         model = type(self)
-        claimed = model._base_manager.filter(pk=self.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise EditConflict(model._base_manager.filter(pk=self.pk).first())
+        before = model._base_manager.select_for_update().filter(pk=self.pk).first()
+        if before is None or before.version != expected_version:
+            raise EditConflict(before)
+        return before
 
     def _record_change(self, action, old, new, by, note):
         Change.objects.create(
@@ -130,8 +178,20 @@ class SharedRecord(models.Model):
         )
 
 
-def zip_changes(changed):
-    return {k: old for k, (old, _) in changed.items()}, {k: new for k, (_, new) in changed.items()}
+def _related(record, name):
+    """The records behind a reverse relation `name` (one-to-one or many), as a list."""
+    related = getattr(record, name, None)
+    if related is None:
+        return []
+    if hasattr(related, "all"):
+        return list(related.all())
+    return [related]
+
+
+def zip_changes(before, after):
+    """(old, new): the values of the fields that differ between two snapshots."""
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
 def display_value(record, field):
@@ -202,7 +262,5 @@ class PlanningCycle(SharedRecord):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The cycle cannot end before it starts."})

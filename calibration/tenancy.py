@@ -4,18 +4,17 @@ Every URL under /o/<org>/ carries the organization's slug in the `org` keyword. 
 middleware turns it into the Organization, or refuses: anonymous users go to login,
 non-members get 404 (their organization's pages and objects do not exist for anyone
 else), observers get 403 on anything but a read. Views receive the Organization object
-in place of the slug and look objects up through `for_org`, so none can forget the scope.
+in place of the slug and look objects up through `access.get_for_org`, so none can forget
+the scope. What a member may do is decided in `access.py`.
 """
-
-from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+from . import access
+
 SESSION_KEY = "current_org"
 
 
@@ -40,9 +39,8 @@ class OrganizationMiddleware:
         membership = next((m for m in request.memberships if m.organization.slug == slug), None)
         if membership is None:
             raise Http404("No such organization")
-        if request.method not in SAFE_METHODS and not membership.can_write:
-            if not getattr(view_func, "members_may_post", False):
-                raise PermissionDenied("Observers can read but not change anything.")
+        if not access.may_request(membership, request.method, view_func):
+            raise PermissionDenied(access.READ_ONLY)
         request.org = membership.organization
         request.membership = membership
         view_kwargs["org"] = membership.organization
@@ -51,37 +49,12 @@ class OrganizationMiddleware:
         return None
 
 
-def leaders_only(view):
-    """For pages only the CEO and the CTO may even see, such as organization settings."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.membership or not request.membership.is_leader:
-            raise PermissionDenied("Only the CEO and the CTO can do this.")
-        return view(request, *args, **kwargs)
-
-    wrapper.leaders_only = True
-    return wrapper
-
-
-def members_may_post(view):
-    """Marks a view whose POST changes only the member's own things (e.g. their preferences)."""
-    view.members_may_post = True
-    return view
-
-
-def get_for_org(org, model_or_queryset, **lookup):
-    """The object of this organization matching `lookup`, or 404 — never another company's."""
-    queryset = getattr(model_or_queryset, "objects", model_or_queryset)
-    return get_object_or_404(queryset.filter(organization=org), **lookup)
-
-
 def organization_context(request):
     membership = getattr(request, "membership", None)
     return {
         "org": getattr(request, "org", None),
         "membership": membership,
-        "can_write": bool(membership and membership.can_write),
+        "can_write": access.may_write(membership),
         # For the header's company switcher: already read on organization pages; elsewhere
         # read once if the template asks.
         "memberships": getattr(request, "memberships", None)

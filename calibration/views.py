@@ -5,12 +5,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from . import export
+from .access import get_for_org, leaders_only
 from .editing import save_or_explain, wants_fragment
 from .forms import PlanningCycleForm
 from .home import conversation_sections
 from .models import Change, EditConflict, PlanningCycle
 from .pagecache import kept_until_changed
-from .tenancy import get_for_org, leaders_only
 
 
 def landing(request):

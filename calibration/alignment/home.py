@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from . import cadence
 from .models import BetSheet, with_everything
 from .quarters import current_quarter
 
@@ -23,18 +24,20 @@ def home_sheets(org, quarter):
     )
 
 
-def home_section(org, user, earlier=None):
+def home_section(org, user):
     quarter = current_quarter(org)
     sheets = home_sheets(org, quarter)
     this_quarter = (quarter.fiscal_year, quarter.number)
     sheet = next((s for s in sheets if (s.fiscal_year, s.quarter_number) == this_quarter), None)
     latest = sheet or max(sheets, key=lambda s: s.starts_on, default=None)
     held = [s for s in sheets if s.held_on]
+    last_held = max(held, key=lambda s: s.held_on, default=None)
     section = {
         "quarter": quarter,
         "sheet": sheet,
         "latest": latest,
-        "last_held": max(held, key=lambda s: s.held_on, default=None),
+        "last_held": last_held,
+        "health": cadence.health(org, quarter, sheet, last_held),
     }
     if sheet:
         agenda = sheet.divergence_agenda()

@@ -17,19 +17,21 @@ Public API for other features (reminders, constraints):
 * ``Bet.is_linked()``, ``bet.linked_bets()``, ``bet.call()``, ``bet.is_on_agenda()``.
 
 Every write goes through SharedRecord's create_shared / save_shared / delete_shared (history
-kept, conflicts detected). Each of them also bumps ``BetSheet.revision``, the cheap counter
-the sheet page polls so both leaders see each other's saved changes within seconds.
+kept, conflicts detected), each taking the sheet's row lock first. The sheet page polls
+``BetSheet.revision`` — the organization's data version, which every write moves — so both
+leaders see each other's saved changes within seconds.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 
 from calibration.models import Change, SharedRecord
+from calibration.pagecache import data_version
 
 from .quarters import Quarter
 
@@ -67,8 +69,6 @@ class BetSheet(SharedRecord):
     held_on = models.DateField("session held on", null=True, blank=True)
     attendees = models.CharField(max_length=300, blank=True)
     session_notes = models.TextField("session notes", blank=True)
-    # Bumped by every saved change to the sheet or anything on it; the page polls it.
-    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["starts_on"]
@@ -207,25 +207,18 @@ class BetSheet(SharedRecord):
             return None
         return self.session_at + timedelta(minutes=self.session_minutes)
 
-    def save(self, *args, **kwargs):
-        # Never write `revision` from memory: it is bumped only by `touch`, atomically.
-        if self.pk and not kwargs.get("force_insert") and "update_fields" not in kwargs:
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "revision"
-            ]
-        super().save(*args, **kwargs)
+    @property
+    def revision(self):
+        """What the sheet page polls: moves with every saved change to the sheet, anything
+        on it — or anything else in the organization (the organization's data version)."""
+        return data_version(self.organization_id)
 
-    def touch(self):
-        """Tell pollers something on the sheet changed (bookkeeping; not in the history)."""
-        BetSheet.objects.filter(pk=self.pk).update(revision=F("revision") + 1)
-
-    def save_shared(self, *, by, expected_version, note=""):
-        result = super().save_shared(by=by, expected_version=expected_version, note=note)
-        self.touch()
-        self.revision = BetSheet.objects.values_list("revision", flat=True).get(pk=self.pk)
-        return result
+    def check_open(self):
+        """A closed sheet is the quarter's record: nothing on it changes until reopened."""
+        if BetSheet.objects.filter(pk=self.pk, status=BetSheet.CLOSED).exists():
+            raise ValidationError(
+                "This quarter is closed: its sheet is a read-only record. Reopen it to change it."
+            )
 
     def close(self, *, by, expected_version, note="Closed the quarter"):
         if self.is_closed:
@@ -294,8 +287,6 @@ class BetSheet(SharedRecord):
 
     def changes(self, limit=50):
         """The latest changes to the sheet and everything on it (one query)."""
-        from django.contrib.contenttypes.models import ContentType
-
         types = ContentType.objects.get_for_models(BetSheet, Bet, BetLink, Call)
         query = models.Q(content_type=types[BetSheet], object_id=self.pk)
         touched = Change.objects.filter(organization_id=self.organization_id)
@@ -346,50 +337,17 @@ class AgendaItem:
 
 
 class SheetChildMixin:
-    """Writes to anything on a sheet bump the sheet's revision; closed sheets are read-only."""
+    """What is on a sheet: every write locks the sheet first, and a closed sheet refuses it."""
 
-    @staticmethod
-    def lock_sheet(sheet_id):
-        """Writes on one sheet take its row lock first (always in this order: no deadlocks)."""
-        return BetSheet.objects.select_for_update().get(pk=sheet_id)
-
-    @classmethod
-    def create_shared(cls, *, by, note="", **fields):
-        sheet_id = fields.get("sheet_id") or fields["sheet"].pk
-        with transaction.atomic():
-            sheet = cls.lock_sheet(sheet_id)
-            cls.before_create(fields)
-            record = super().create_shared(by=by, note=note, **fields)
-            sheet.touch()
-        return record
-
-    @classmethod
-    def before_create(cls, fields):
-        pass
-
-    def save_shared(self, *, by, expected_version, note=""):
-        with transaction.atomic():
-            self.lock_sheet(self.sheet_id)
-            self.check_sheet_open()
-            result = super().save_shared(by=by, expected_version=expected_version, note=note)
-            BetSheet(pk=self.sheet_id).touch()
-        return result
-
-    def delete_shared(self, *, by, expected_version, note=""):
-        with transaction.atomic():
-            self.lock_sheet(self.sheet_id)
-            self.check_sheet_open()
-            super().delete_shared(by=by, expected_version=expected_version, note=note)
-            BetSheet(pk=self.sheet_id).touch()
+    locks_parent = "sheet"
 
     def check_sheet_open(self):
-        if (
-            self.sheet_id
-            and BetSheet.objects.filter(pk=self.sheet_id, status=BetSheet.CLOSED).exists()
-        ):
-            raise ValidationError(
-                "This quarter is closed: its sheet is a read-only record. Reopen it to change it."
-            )
+        if self.sheet_id:
+            BetSheet(pk=self.sheet_id).check_open()
+
+    def changed(self, before, *, by, note, deleted=False):
+        if before is not None:  # a creation was checked by clean(), under the same lock
+            self.check_sheet_open()
 
 
 class Bet(SheetChildMixin, SharedRecord):
@@ -427,25 +385,26 @@ class Bet(SheetChildMixin, SharedRecord):
     def side_label(self):
         return "CEO" if self.side == Side.CEO else "CTO"
 
+    deleted_with = ("supports", "supported_by")
+
     def clean(self):
         self.check_sheet_open()
         if self.sheet_id and self.side and self._state.adding:
-            taken = Bet.objects.filter(sheet_id=self.sheet_id, side=self.side).count()
-            if taken >= MAX_BETS_PER_SIDE:
+            column = Bet.objects.filter(sheet_id=self.sheet_id, side=self.side)
+            if column.count() >= MAX_BETS_PER_SIDE:
                 raise ValidationError(
                     f"The {self.get_side_display()} column already has {MAX_BETS_PER_SIDE} bets, "
                     "the most a sheet holds. Drop or merge one before adding another."
                 )
+            # A new bet goes to the bottom of its column. create_shared validates again
+            # under the sheet's lock, so two bets added at once never share a place.
+            last = column.aggregate(m=models.Max("position"))["m"]
+            self.position = (last or 0) + 1
 
-    @classmethod
-    def before_create(cls, fields):
-        """A new bet goes to the bottom of its column (runs under the sheet's lock)."""
-        if not fields.get("position"):
-            sheet_id = fields.get("sheet_id") or fields["sheet"].pk
-            last = Bet.objects.filter(sheet_id=sheet_id, side=fields["side"]).aggregate(
-                m=models.Max("position")
-            )["m"]
-            fields["position"] = (last or 0) + 1
+    def changed(self, before, *, by, note, deleted=False):
+        super().changed(before, by=by, note=note, deleted=deleted)
+        if deleted:
+            Bet.renumber(BetSheet(pk=self.sheet_id))
 
     # --- links (prefetched by `with_everything`) ----------------------------------------
 
@@ -491,22 +450,14 @@ class Bet(SheetChildMixin, SharedRecord):
             if self.carry_status == Bet.PENDING
             else "Removed from the sheet"
         )
-        with transaction.atomic():
-            self.lock_sheet(self.sheet_id)
-            self.check_sheet_open()
-            if Bet.objects.filter(pk=self.pk, version=expected_version).exists():
-                links = BetLink.objects.filter(models.Q(cto_bet=self) | models.Q(ceo_bet=self))
-                for link in links:
-                    link.delete_shared(by=by, expected_version=link.version, note=note)
-            self.delete_shared(by=by, expected_version=expected_version, note=note)
-            Bet.renumber(self.sheet)
+        self.delete_shared(by=by, expected_version=expected_version, note=note)
 
     def move(self, direction, *, by):
         """Swap with the neighbour above ("up") or below ("down"). Order is not content, so it
         does not bump versions (nobody's open edit conflicts with a reorder); the move is
         still written to the history. Returns False when there is no neighbour."""
         with transaction.atomic():
-            self.lock_sheet(self.sheet_id)
+            self._lock_parent()
             self.check_sheet_open()
             column = list(
                 Bet.objects.filter(sheet_id=self.sheet_id, side=self.side).order_by(
@@ -532,7 +483,6 @@ class Bet(SheetChildMixin, SharedRecord):
                         )
                     bet.position = position
             self.position = next(b.position for b in column if b.pk == self.pk)
-            BetSheet(pk=self.sheet_id).touch()
         return True
 
     @classmethod

@@ -11,8 +11,7 @@ Without JavaScript every control is a plain link or form and the page is rendere
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,10 +21,11 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from calibration import access
+from calibration.access import get_for_org, leaders_only
 from calibration.editing import save_or_explain, wants_fragment
 from calibration.models import EditConflict
-from calibration.pagecache import kept_until_changed
-from calibration.tenancy import get_for_org, leaders_only
+from calibration.pagecache import data_version, kept_until_changed
 
 from .drift import drift_report
 from .forms import BetForm, CallForm, ReopenForm, SessionForm
@@ -33,10 +33,6 @@ from .models import MAX_BETS_PER_SIDE, Bet, BetLink, BetSheet, Call, Side, with_
 from .quarters import current_quarter
 
 PAGE = "alignment/sheet.html"
-SAME_MOMENT = (
-    "The other leader saved this at the same moment. Your text is kept below: look at the "
-    "sheet, then save again."
-)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -57,23 +53,6 @@ def _activate(org):
     timezone.activate(org.tz)
 
 
-def _save(form, **kwargs):
-    """save_or_explain, plus the rules checked again under the sheet's lock (a sixth bet
-    added by the other leader a moment ago, a quarter closed meanwhile)."""
-    try:
-        return save_or_explain(form, **kwargs)
-    except IntegrityError:
-        form.add_error(None, SAME_MOMENT)
-        return False
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-
-
 def board_context(request, sheet, *, done=(), notice="", **extra):
     """What the board needs. `preserved`: the spots the person has a form open in (sent by
     htmx as `editing`), minus the ones this request just finished (`done`)."""
@@ -85,7 +64,7 @@ def board_context(request, sheet, *, done=(), notice="", **extra):
     ceo_bets, cto_bets = sheet.ceo_bets(), sheet.cto_bets()
     for bet in ceo_bets + cto_bets:
         bet.agenda_item = by_bet.get(bet.pk)
-    editable = bool(request.membership and request.membership.can_write and sheet.is_open)
+    editable = access.may_write(request.membership) and sheet.is_open
     moved = extra.pop("moved", None)
     columns = []
     for side, bets, other in ((Side.CEO, ceo_bets, "tech bets"), (Side.CTO, cto_bets, "CEO bets")):
@@ -228,11 +207,11 @@ def sheet_page(request, org, pk):
     sheet = _sheet(org, pk)
     open_spot = request.GET.get("edit", "")
     extra = {}
-    if open_spot.startswith("bet-") and sheet.is_open and request.membership.can_write:
+    if open_spot.startswith("bet-") and sheet.is_open and access.may_write(request.membership):
         bet = _find(sheet, open_spot[4:])
         if bet:
             extra["open_form"] = (bet.pk, BetForm(instance=bet))
-    elif open_spot == "session" and sheet.is_open and request.membership.can_write:
+    elif open_spot == "session" and sheet.is_open and access.may_write(request.membership):
         extra["session_form"] = SessionForm(instance=sheet)
     return full_page(request, sheet, fresh=True, **extra)
 
@@ -244,9 +223,10 @@ def _find(sheet, pk):
 @vary_on_headers("HX-Request")
 @kept_until_changed
 def board(request, org, pk):
-    """The poll: 204 while nothing changed since `rev`; the board when something did; a
-    full refresh when the sheet was closed or reopened (edit controls come and go)."""
-    current = BetSheet.objects.for_org(org).filter(pk=pk).values("revision", "status").first()
+    """The poll: 204 while nothing in the organization changed since `rev` (its data
+    version); the board when something did; a full refresh when the sheet was closed or
+    reopened (edit controls come and go)."""
+    current = BetSheet.objects.for_org(org).filter(pk=pk).values("status").first()
     if current is None:
         raise Http404("No such sheet")
     if not wants_fragment(request):
@@ -256,7 +236,7 @@ def board(request, org, pk):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    if request.GET.get("rev") == str(current["revision"]):
+    if request.GET.get("rev") == str(data_version(org.pk)):
         return HttpResponse(status=204)
     sheet = _sheet(org, pk)
     return render(request, PAGE + "#board", board_context(request, sheet))
@@ -275,7 +255,7 @@ def add_bet(request, org, pk):
     form = BetForm(
         request.POST, instance=Bet(sheet=sheet, side=side, organization=org, carry_status="")
     )
-    if _save(form, by=request.user, organization=org):
+    if save_or_explain(form, by=request.user, organization=org):
         bet = form.instance
         if wants_fragment(request):
             return render_board(request, sheet, done=[f"add-{side}"], new_bet=bet)
@@ -297,12 +277,12 @@ def bet(request, org, pk):
     bet = _bet(org, pk)
     sheet = bet.sheet
     if request.method == "POST" or "edit" in request.GET:
-        _writers_only(request)
+        access.require_write(request.membership)
         if sheet.is_closed:
             return _closed(request, sheet)
         form = BetForm(request.POST or None, instance=bet)
         form.fields["title"].widget.attrs["autofocus"] = True
-        if request.method == "POST" and _save(form, by=request.user):
+        if request.method == "POST" and save_or_explain(form, by=request.user):
             return after_change(request, sheet, done=[bet.dom_id])
         if wants_fragment(request):
             return render(request, PAGE + "#bet-form", {"bet": bet, "form": form, "sheet": sheet})
@@ -310,12 +290,6 @@ def bet(request, org, pk):
     if wants_fragment(request):
         return render_board(request, sheet, done=[bet.dom_id])
     return redirect("alignment:sheet", org.slug, sheet.pk)
-
-
-def _writers_only(request):
-    """Edit forms are for the CEO and the CTO; observers read (their POSTs never get here)."""
-    if not request.membership.can_write:
-        raise PermissionDenied("Observers read the sheet; only the CEO and the CTO change it.")
 
 
 def _closed(request, sheet):
@@ -345,7 +319,7 @@ def delete_bet(request, org, pk):
     """Remove a bet (or, for a bet carried forward, drop it: only its own leader does)."""
     bet = _bet(org, pk)
     dropping = bet.carry_status == Bet.PENDING
-    if dropping and not _owns(request, bet):
+    if dropping and not access.owns_side(request.membership, bet.side):
         return after_change(request, bet.sheet, notice=_not_yours(bet))
     try:
         bet.remove(by=request.user, expected_version=_int(request.POST.get("version")))
@@ -361,7 +335,7 @@ def delete_bet(request, org, pk):
 @require_POST
 def keep_bet(request, org, pk):
     bet = _bet(org, pk)
-    if not _owns(request, bet):
+    if not access.owns_side(request.membership, bet.side):
         return after_change(request, bet.sheet, notice=_not_yours(bet))
     try:
         bet.keep(by=request.user, expected_version=_int(request.POST.get("version")))
@@ -372,11 +346,6 @@ def keep_bet(request, org, pk):
     else:
         notice = f"Kept “{bet}” for {bet.sheet.label}."
     return after_change(request, bet.sheet, notice=notice)
-
-
-def _owns(request, bet):
-    """Each leader keeps or drops the bets of their own column."""
-    return request.membership.role == bet.side
 
 
 def _not_yours(bet):
@@ -446,7 +415,7 @@ def call(request, org, pk):
     bet = _bet(org, pk)
     sheet = bet.sheet
     if "edit" in request.GET:
-        _writers_only(request)
+        access.require_write(request.membership)
     if sheet.is_closed and (request.method == "POST" or "edit" in request.GET):
         return _closed(request, sheet)
     existing = bet.call()
@@ -454,7 +423,7 @@ def call(request, org, pk):
     form = CallForm(request.POST or None, instance=instance, bet=bet)
     if request.method == "POST":
         form.instance.made_on = org.today()
-        if _save(form, by=request.user, organization=org, made_by=request.user):
+        if save_or_explain(form, by=request.user, organization=org, made_by=request.user):
             notice = f"Call made on “{bet}”: {form.instance.short_label}."
             return after_change(request, sheet, done=[f"item-{bet.pk}"], notice=notice)
     elif "edit" not in request.GET:
@@ -474,12 +443,12 @@ def session(request, org, pk):
     _activate(org)
     sheet = _sheet(org, pk)
     if "edit" in request.GET:
-        _writers_only(request)
+        access.require_write(request.membership)
     if sheet.is_closed and (request.method == "POST" or "edit" in request.GET):
         return _closed(request, sheet)
     form = SessionForm(request.POST or None, instance=sheet)
     if request.method == "POST":
-        if _save(form, by=request.user):
+        if save_or_explain(form, by=request.user):
             return after_change(request, sheet, done=["session"], notice="Session saved.")
     elif "edit" not in request.GET:
         if wants_fragment(request):

@@ -14,14 +14,13 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from calibration.access import get_for_org, leaders_only
 from calibration.editing import SharedRecordForm
 from calibration.pagecache import kept_until_changed
-from calibration.tenancy import get_for_org, leaders_only
-from calibration.timeline.views import initiative_url
+from calibration.timeline.models import initiative_url
 
 from . import compare, pdf, svg
 from .figures import (
@@ -39,11 +38,8 @@ PDF_CACHE_SECONDS = 24 * 3600
 
 
 def initiative_urls(org, rows):
-    """Links from each row's title to its initiative page, when the timeline app has one."""
-    try:
-        url = initiative_url(org)
-    except NoReverseMatch:
-        return {}
+    """Links from each row's title to its initiative page."""
+    url = initiative_url(org)
     return {row.id: url(row.id) for row in rows}
 
 

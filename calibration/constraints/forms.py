@@ -1,7 +1,7 @@
 import re
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from calibration.alignment.models import Bet
@@ -50,28 +50,14 @@ def focus_first_field(form):
 
 
 class ConstraintSectionForm(SharedRecordForm):
-    """Base of the forms that edit one section of a constraint. Knows the company's
-    "today"; an error the model raises about a field this form does not show is shown
-    at the top of the form instead of failing."""
+    """Base of the forms that edit one section of a constraint; knows the company's
+    "today"."""
 
     def __init__(self, *args, today=None, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.org = org or getattr(self.instance, "organization", None)
         focus_first_field(self)
-
-    def add_error(self, field, error):
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            known = {}
-            for name, errors in error.error_dict.items():
-                if name in self.errors:
-                    continue  # the field already says what is wrong with it
-                key = name if name in self.fields else NON_FIELD_ERRORS
-                known.setdefault(key, []).extend(errors)
-            if not known:
-                return
-            error = ValidationError(known)
-        super().add_error(field, error)
 
 
 def amount_unit(form, name):

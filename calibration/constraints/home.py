@@ -1,10 +1,11 @@
 """The constraints card on the organization home: what the next planning cycle reviews, and
-what the Cadence section's conversation health says about the constraints."""
+the constraints' line in the conversation health."""
 
 from django.db.models import Count, Q
 
 from calibration.models import PlanningCycle
 
+from . import cadence
 from .models import Constraint, Decision
 
 REVIEW_LIMIT = 5
@@ -32,7 +33,7 @@ def review_cycle(cycles, today):
     return min(candidates, key=lambda c: (c.starts_on, c.pk), default=None)
 
 
-def home_section(org, user, earlier=None):
+def home_section(org, user):
     today = org.today()
     cycles = cycles_around(org, today)
     cycle = review_cycle(cycles, today)
@@ -53,21 +54,25 @@ def home_section(org, user, earlier=None):
             filter=~Q(decision=Decision.UNDECIDED) & Q(agreed_by=None) & ~Q(decided_by=user),
         ),
         revisit_due_count=Count("pk", filter=Q(decision=Decision.REVISIT, revisit_on__lte=today)),
-        **health_stale_count(last_cycle),
+        **stale_count(last_cycle),
     )
     return {
         "cycle": cycle,
         "review_on": review_on,
         "review": list(needing_review.select_related("recommended_path")[:REVIEW_LIMIT]),
         "today": today,
-        "last_cycle": last_cycle,
-        "next_cycle": next_cycle,
-        "stale_count": 0,
         **counts,
+        "health": cadence.health(
+            org,
+            last_cycle,
+            next_cycle,
+            counts.get("stale_count", 0),
+            counts["revisit_due_count"],
+        ),
     }
 
 
-def health_stale_count(last_cycle):
+def stale_count(last_cycle):
     """The constraints still undecided that were already open when the last cycle started."""
     if not last_cycle:
         return {}

@@ -13,11 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from calibration.models import SharedRecord
+from calibration.models import SharedRecord, SharedRecordQuerySet
 
 MAX_PATHS = 3
 PATH_LETTERS = {1: "A", 2: "B", 3: "C"}
@@ -146,10 +146,7 @@ class Gap:
         return f"{sign}{format_number(abs(diff))}"
 
 
-class ConstraintQuerySet(models.QuerySet):
-    def for_org(self, org):
-        return self.filter(organization=org)
-
+class ConstraintQuerySet(SharedRecordQuerySet):
     def undecided(self):
         return self.filter(decision=Decision.UNDECIDED)
 
@@ -275,6 +272,9 @@ class Constraint(SharedRecord):
 
     objects = ConstraintQuerySet.as_manager()
 
+    # Deleting a constraint deletes its paths first, each deletion in the history.
+    deleted_with = ("paths",)
+
     class Meta:
         ordering = ["needed_by", "capability", "pk"]
         constraints = [
@@ -393,16 +393,6 @@ class Constraint(SharedRecord):
         if self.decision != Decision.REVISIT:
             self.revisit_on = None
 
-    def delete_with_paths(self, *, by, expected_version):
-        """Delete the constraint and each of its paths, every deletion in the history; all or
-        nothing (a stale version raises EditConflict and deletes nothing)."""
-        with transaction.atomic():
-            for path in self.paths.all():
-                path.delete_shared(
-                    by=by, expected_version=path.version, note="deleted with its constraint"
-                )
-            self.delete_shared(by=by, expected_version=expected_version)
-
     def may_agree(self, user):
         return bool(self.decision) and self.agreed_by_id is None and self.decided_by_id != user.pk
 
@@ -410,16 +400,15 @@ class Constraint(SharedRecord):
         return MAX_PATHS - len(paths)
 
 
-class PathQuerySet(models.QuerySet):
-    def for_org(self, org):
-        return self.filter(organization=org)
-
-
 class Path(SharedRecord):
     """One way to close the gap, with its price: money and/or people-months, and weeks."""
 
     constraint = models.ForeignKey(Constraint, models.CASCADE, related_name="paths")
     position = models.PositiveSmallIntegerField(editable=False, blank=True)
+
+    # Adding, editing or deleting a path locks its constraint first: two adds at once take
+    # different slots, and a path is never added to a constraint being deleted.
+    locks_parent = "constraint"
     title = models.CharField("name", max_length=120, help_text="A short name, e.g. “Shard Kafka”.")
     description = models.TextField("what we would do")
     cost_money = models.DecimalField(
@@ -458,8 +447,6 @@ class Path(SharedRecord):
         verbose_name="the initiative that delivers it",
     )
 
-    objects = PathQuerySet.as_manager()
-
     class Meta:
         ordering = ["constraint", "position"]
         constraints = [
@@ -491,7 +478,9 @@ class Path(SharedRecord):
                 errors["weeks_best"] = "The best case cannot take longer than the expected case."
             if self.weeks_worst and self.weeks_worst < self.weeks_expected:
                 errors["weeks_worst"] = "The worst case cannot be shorter than the expected case."
-        if self.position is None and self.constraint_id:
+        if self._state.adding and self.constraint_id:
+            # The first free slot. create_shared validates again under the constraint's
+            # lock, so two paths added at once never take the same slot.
             taken = set(
                 Path.objects.filter(constraint_id=self.constraint_id).values_list(
                     "position", flat=True

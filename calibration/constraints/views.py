@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,16 +9,17 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Role
+from calibration import access
+from calibration.access import get_for_org, leaders_only
 from calibration.alignment.models import Bet
 from calibration.editing import save_or_explain, wants_fragment
 from calibration.models import EditConflict
 from calibration.pagecache import kept_until_changed
-from calibration.tenancy import get_for_org, leaders_only
-from calibration.timeline.forms import InitiativeCreateForm, save_form
+from calibration.timeline.forms import InitiativeCreateForm
 from calibration.timeline.models import Initiative
 
 from . import forms
-from .models import TOO_MANY_PATHS, Constraint, Path
+from .models import Constraint, Path
 from .queries import FILTERS, constraint_history, filter_counts, filtered_constraints
 
 SECTIONS = {
@@ -61,10 +62,7 @@ def leader_roles(org):
 
 
 def may_write_section(membership, section, roles):
-    if not membership or not membership.can_write:
-        return False
-    owner = OWNERS.get(section)
-    return owner is None or membership.role == owner or owner not in roles
+    return access.may_write_voice(membership, OWNERS.get(section), roles)
 
 
 @kept_until_changed
@@ -133,9 +131,7 @@ def detail_context(request, org, constraint, *, editing="", form=None, saved="")
         "saved": saved,
         "slots_left": constraint.path_slots_left(paths),
         "may": {s: may_write_section(membership, s, roles) for s in SECTIONS},
-        "may_agree": bool(
-            membership and membership.can_write and constraint.may_agree(request.user)
-        ),
+        "may_agree": access.may_write(membership) and constraint.may_agree(request.user),
         "changes": constraint_history(constraint, paths),
     }
 
@@ -155,7 +151,7 @@ def editing_form(request, org, constraint, editing):
         if not may_write_section(request.membership, editing, leader_roles(org)):
             return None
         return SECTIONS[editing](instance=constraint, today=today)
-    if not (request.membership and request.membership.can_write):
+    if not access.may_write(request.membership):
         return None
     if editing == "new-path":
         return forms.PathForm(constraint=constraint)
@@ -232,13 +228,7 @@ def constraint_agree(request, org, pk):
 def path_add(request, org, pk):
     constraint = load_constraint(org, pk)
     form = forms.PathForm(request.POST, constraint=constraint)
-    try:
-        saved = save_or_explain(form, by=request.user, organization=org)
-    except IntegrityError:
-        # Another path took the last free slot between our check and our insert.
-        form.add_error(None, TOO_MANY_PATHS)
-        saved = False
-    if saved:
+    if save_or_explain(form, by=request.user, organization=org):
         return after_save(request, org, constraint, f"{form.instance} added.")
     return render_detail(request, org, constraint, editing="new-path", form=form)
 
@@ -287,7 +277,7 @@ def constraint_delete(request, org, pk):
         context = {"record": constraint, "cancel_url": detail}
         return render(request, "calibration/confirm_delete.html", context)
     try:
-        constraint.delete_with_paths(
+        constraint.delete_shared(
             by=request.user, expected_version=int(request.POST.get("version", -1))
         )
     except (EditConflict, ValueError):
@@ -314,7 +304,7 @@ def path_to_initiative(request, org, path_pk):
     form = InitiativeCreateForm(request.POST or None, org=org, initial={**initial, "owner": owner})
     if request.method == "POST":
         with transaction.atomic():
-            saved = save_form(form, by=request.user, organization=org)
+            saved = save_or_explain(form, by=request.user, organization=org)
             if saved:
                 path = Path.objects.select_for_update().get(pk=path.pk)
                 path.initiative = form.instance

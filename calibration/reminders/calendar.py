@@ -1,75 +1,37 @@
 """Each member's private iCalendar (RFC 5545) feed: the organization's dated events.
 
-Event providers register with @events and yield Event rows for one organization; UIDs are
-stable (<kind>-<pk>@calibrate) and SEQUENCE follows the record's version, so calendar apps
-update an event in place rather than duplicate it.
+The conversations say which events they have (their `cadence.py`), listed in CALENDAR;
+UIDs are stable (<kind>-<pk>@calibrate) and SEQUENCE follows the record's version, so
+calendar apps update an event in place rather than duplicate it.
 """
 
 import hashlib
-import inspect
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
 
-from calibration.models import PlanningCycle
+from calibration.alignment import cadence as alignment
+from calibration.constraints import cadence as constraints
+from calibration.timeline import cadence as timeline
 
-EVENT_SOURCES = []
-
-
-@dataclass
-class Event:
-    uid: str
-    summary: str
-    start: date
-    end: date | None = None  # inclusive last day; None = a one-day event
-    description: str = ""
-    path: str = ""
-    sequence: int = 0
-    modified: datetime | None = None
-    starts_at: datetime | None = None  # a timed event (e.g. a session) instead of all-day
-    ends_at: datetime | None = None
-
-
-def events(function):
-    EVENT_SOURCES.append(function)
-    return function
-
-
-def uid(kind, pk):
-    return f"{kind}-{pk}@calibrate"
-
-
-@events
-def planning_cycles(org):
-    for cycle in PlanningCycle.objects.for_org(org):
-        yield Event(
-            uid=uid("planningcycle", cycle.pk),
-            summary=f"Planning cycle: {cycle.name} — review open constraints",
-            start=cycle.starts_on,
-            end=cycle.ends_on,
-            description=cycle.notes,
-            path=reverse("planning_cycle", args=[org.slug, cycle.pk]),
-            sequence=cycle.version,
-            modified=cycle.updated_at,
-        )
+# Each a function (org, since=None) → Events; one that can filters by `since` in the
+# database (a big organization has thousands of past checkpoints the reminders page skips).
+CALENDAR = [
+    constraints.planning_cycle_events,
+    constraints.revisit_events,
+    timeline.checkpoint_events,
+    timeline.slip_action_events,
+    alignment.session_events,
+]
 
 
 def organization_events(org, since=None):
-    """Every dated event of `org`, or only those from `since` on. Providers that take a
-    `since` keyword filter in the database (a big organization has thousands of past
-    checkpoints the reminders page does not show)."""
-    from . import sources  # noqa: F401 — the conversation sources register events too
-
-    found = []
-    for provider in EVENT_SOURCES:
-        takes_since = "since" in inspect.signature(provider).parameters
-        found += provider(org, since=since) if takes_since else provider(org)
+    """Every dated event of `org`, or only those from `since` on."""
+    found = [event for provider in CALENDAR for event in provider(org, since=since)]
     if since is not None:
         found = [e for e in found if (e.end or e.start) >= since]
     return sorted(found, key=lambda e: (e.start, e.summary))

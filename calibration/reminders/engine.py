@@ -3,7 +3,7 @@
 All state lives in PostgreSQL (the Reminder table); Celery only carries "send row N with
 claim T" messages, so a beat or worker restart loses nothing.
 
-1. materialise(now): every source (sources.py) yields what is due around now; each due
+1. materialise(now): every source (the table in kinds.py) yields what is due around now; each due
    reminder becomes a Reminder row per recipient with bulk_create(ignore_conflicts=True)
    on the UNIQUE key (kind, object, occurrence, recipient) — running it twice, or from two
    dispatchers at once, creates each row once.
@@ -27,9 +27,9 @@ import logging
 import random
 import smtplib
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -37,10 +37,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
+from calibration.cadence import NoLongerDue, Window
 from calibration.pagecache import touch_organization
 
-from .kinds import LEADERS
-from .models import Reminder, ReminderPreference, ReminderSettings, parse_lead_days
+from .kinds import SOURCES
+from .mail import build_message, still_wanted, with_recipient_state
+from .models import Reminder, ReminderPreference, ReminderSettings
+
+# The send task, queued by its registered name (tasks.py imports this module).
+SEND_TASK = "calibration.reminders.tasks.send_reminder"
 
 log = logging.getLogger(__name__)
 
@@ -81,70 +86,15 @@ def at_nine(day, tz):
 # --- sources ------------------------------------------------------------------------------
 
 
-@dataclass
-class Due:
-    """A reminder of `kind` about `obj`, due at 09:00 local on `day`, for members with one of
-    `roles` and/or the users with ids in `users`. When everything was down on `day`, it
-    still goes later (within the grace period) unless the organization's today is past
-    `last_day` — e.g. "checkpoint coming" makes no sense once the checkpoint's day came."""
-
-    kind: str
-    obj: object
-    occurrence: str
-    day: date
-    roles: tuple = LEADERS
-    users: tuple = ()
-    last_day: date | None = None
-
-
-@dataclass
-class Window:
-    """The instants a dispatch covers: reminders due in (since, now]."""
-
-    now: datetime
-    since: datetime
-    _lead_days: dict = field(default=None, repr=False)
-
-    @property
-    def first_day(self):
-        return self.since.date() - timedelta(days=1)
-
-    @property
-    def last_day(self):
-        return self.now.date() + timedelta(days=1)
-
-    @property
-    def day_range(self):
-        """Every local day whose 09:00 can fall in the window, in any time zone."""
-        return (self.first_day, self.last_day)
-
-    def lead_days(self, organization_id):
-        if self._lead_days is None:
-            self._lead_days = {
-                s.organization_id: s.lead_days for s in ReminderSettings.objects.all()
-            }
-        return self._lead_days.get(organization_id, parse_lead_days("7, 1"))
-
-    def all_lead_days(self):
-        self.lead_days(None)
-        values = {d for days in self._lead_days.values() for d in days} | {7, 1}
-        return sorted(values)
-
-
-SOURCES = []
-
-
-def source(function):
-    """Register a function `window -> iterable of Due`; new kinds plug in without the engine."""
-    SOURCES.append(function)
-    return function
+def window(now):
+    """What a dispatch at `now` covers, with each organization's checkpoint lead days."""
+    lead_days = {s.organization_id: s.lead_days for s in ReminderSettings.objects.all()}
+    return Window(now=now, since=now - grace(), lead_days_by_org=lead_days)
 
 
 def collect(window):
-    from . import sources  # noqa: F401 — registers the sources
-
-    for function in SOURCES:
-        yield from function(window)
+    for source in SOURCES:
+        yield from source(window)
 
 
 # --- 1. materialise -----------------------------------------------------------------------
@@ -161,8 +111,8 @@ def organization_id(obj):
 def materialise(now=None, batch_size=1000):
     """Create the Reminder rows for everything due in (now - grace, now]. Idempotent."""
     now = now or timezone.now()
-    window = Window(now=now, since=now - grace())
-    dues = list(collect(window))
+    covered = window(now)
+    dues = list(collect(covered))
     if not dues:
         return 0
     org_ids = {organization_id(d.obj) for d in dues}
@@ -181,7 +131,7 @@ def materialise(now=None, batch_size=1000):
     for due in dues:
         org = orgs[organization_id(due.obj)]
         due_at = at_nine(due.day, org.tz)
-        if not (window.since < due_at <= now):
+        if not (covered.since < due_at <= now):
             continue
         if due.last_day and now.astimezone(org.tz).date() > due.last_day:
             continue
@@ -252,11 +202,9 @@ def claim(now=None, limit=500, queue=None):
 
 
 def queue_sends(claimed):
-    from .tasks import send_reminder
-
     options = {"queue": conf("REMINDER_QUEUE", None)} if conf("REMINDER_QUEUE", None) else {}
     for pk, token in claimed:
-        send_reminder.apply_async((pk, token), **options)
+        current_app.send_task(SEND_TASK, (pk, token), **options)
 
 
 def dispatch(now=None, batch=500, max_batches=100, queue=None):
@@ -297,8 +245,6 @@ def take(pk, token, now):
 def deliver(pk, token, now=None):
     """Send reminder `pk` if claim `token` is still ours. Returns "sent", "stale",
     "cancelled" or "failed"; raises RetryLater when the SMTP server should be tried again."""
-    from .mail import with_recipient_state
-
     mine = take(pk, token, now or timezone.now())
     if mine is None:
         return "stale"
@@ -313,8 +259,6 @@ def deliver(pk, token, now=None):
 
 def send(reminder, mine):
     """Build and send the claimed `reminder` (claim token `mine`), recording the outcome."""
-    from .mail import NoLongerDue, build_message, still_wanted
-
     pk = reminder.pk
     mine_q = Reminder.objects.filter(pk=pk, claim_token=mine)
     obj = reminder.subject_object

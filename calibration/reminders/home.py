@@ -3,17 +3,11 @@ health of each conversation. A fixed number of queries whatever the history's si
 
 from django.db.models import Count, Window
 
-from .health import conversation_health
 from .models import Reminder
 
 
-def home_section(org, user, earlier=None):
-    """`earlier`: the other conversations' sections of the same page, whose rows the health
-    reuses (read here when the section is asked for on its own)."""
-    if earlier is None:
-        from calibration.home import conversation_sections
-
-        return next(s for s in conversation_sections(org, user) if s["app"] == "reminders")
+def home_section(org, user, health=()):
+    """`health`: the conversations' health lines, from their own home sections."""
     reminders = Reminder.objects.filter(organization=org).select_related("recipient")
     # The five latest failures and how many there are, in one query.
     failed = list(
@@ -25,5 +19,5 @@ def home_section(org, user, earlier=None):
         "last_sent": list(reminders.filter(state=Reminder.SENT).order_by("-sent_at")[:5]),
         "failed": failed,
         "failed_count": failed[0].failed_total if failed else 0,
-        "health": conversation_health(org, earlier),
+        "health": sorted(health, key=lambda h: h.order),
     }

@@ -1,13 +1,19 @@
-"""The kinds of reminder Calibrate sends: one line each, with who gets it by default.
+"""The kinds of reminder Calibrate sends — the engine's one table.
 
-A kind is a stable string stored in the database (never renamed: unsubscribe links and the
-unique key use it). Sources (sources.py) produce the due reminders of a kind; members choose
-which kinds they get (ReminderPreference).
+Each kind is a stable string stored in the database (never renamed: unsubscribe links and
+the unique key use it), with who gets it by default, the *source* that finds what is due
+(a function of the dispatch Window yielding `calibration.cadence.Due`) and the *describer*
+that writes its mail (a function of the reminder and its record returning a `Message`).
+Sources and describers live with their conversation, in its `cadence.py`; one source may
+yield several kinds (a checkpoint is coming, due, then overdue).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-LEADERS = ("ceo", "cto")
+from calibration.alignment import cadence as alignment
+from calibration.constraints import cadence as constraints
+from calibration.timeline import cadence as timeline
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,8 @@ class Kind:
     label: str
     conversation: str
     audience: str  # as a person reads it, on the preferences page
+    source: Callable
+    describe: Callable
 
 
 KINDS = {
@@ -26,48 +34,86 @@ KINDS = {
             "Constraint review at the start of a planning cycle",
             "constraints",
             "CEO and CTO",
+            constraints.planning_cycle_reviews,
+            constraints.describe_review,
         ),
         Kind(
             "constraint_revisit",
             "A constraint's “revisit on” date arrives",
             "constraints",
             "CEO and CTO",
+            constraints.revisits,
+            constraints.describe_revisit,
         ),
-        Kind("checkpoint_coming", "A checkpoint is coming up", "timeline", "CEO and CTO"),
-        Kind("checkpoint_due", "A checkpoint is due today", "timeline", "CEO and CTO"),
+        Kind(
+            "checkpoint_coming",
+            "A checkpoint is coming up",
+            "timeline",
+            "CEO and CTO",
+            timeline.checkpoints,
+            timeline.describe_checkpoint_coming,
+        ),
+        Kind(
+            "checkpoint_due",
+            "A checkpoint is due today",
+            "timeline",
+            "CEO and CTO",
+            timeline.checkpoints,
+            timeline.describe_checkpoint_due,
+        ),
         Kind(
             "checkpoint_overdue",
             "A checkpoint is overdue with no status (at most weekly)",
             "timeline",
             "CEO and CTO",
+            timeline.checkpoints,
+            timeline.describe_checkpoint_overdue,
         ),
         Kind(
             "slip_action_due",
             "A triggered slip-plan action is due",
             "timeline",
             "the action's owner",
+            timeline.slip_actions,
+            timeline.describe_slip_action_due,
         ),
-        Kind("slip_action_overdue", "A slip-plan action is overdue", "timeline", "CEO and CTO"),
+        Kind(
+            "slip_action_overdue",
+            "A slip-plan action is overdue",
+            "timeline",
+            "CEO and CTO",
+            timeline.slip_actions,
+            timeline.describe_slip_action_overdue,
+        ),
         Kind(
             "alignment_unscheduled",
             "No alignment session scheduled two weeks before the quarter",
             "alignment",
             "CEO and CTO",
+            alignment.unscheduled_sessions,
+            alignment.describe_unscheduled,
         ),
         Kind(
             "alignment_coming",
             "Alignment session coming (a week and a day before, with the agenda)",
             "alignment",
             "CEO and CTO",
+            alignment.coming_sessions,
+            alignment.describe_coming,
         ),
         Kind(
             "alignment_undecided",
             "A held alignment session still has undecided calls",
             "alignment",
             "CEO and CTO",
+            alignment.undecided_calls,
+            alignment.describe_undecided,
         ),
     ]
 }
+
+# Each source once, in the table's order.
+SOURCES = list(dict.fromkeys(kind.source for kind in KINDS.values()))
 
 
 def label(slug):

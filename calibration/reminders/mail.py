@@ -1,46 +1,21 @@
-"""What a reminder mail says: one describer per kind, one text and one HTML template."""
+"""A reminder as mail: the kind's describer (kinds.py) says what it is about; one text and
+one HTML template around it, a signed one-click unsubscribe link, a stable Message-ID."""
 
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Exists, JSONField, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Membership
 
-from .kinds import label
+from .kinds import KINDS, label
 from .models import ReminderPreference
 
 UNSUBSCRIBE_SALT = "calibrate.reminders.unsubscribe"
-
-
-@dataclass
-class Message:
-    subject: str
-    intro: str
-    url: str  # path of the page it concerns
-    link_text: str
-    items: list = field(default_factory=list)  # lines shown as a list (e.g. the agenda)
-    items_title: str = ""
-
-
-DESCRIBERS = {}
-
-
-class NoLongerDue(Exception):
-    """Raised by a describer when what the reminder was about was settled meanwhile (e.g. the
-    checkpoint was marked); the reminder is cancelled instead of sent."""
-
-
-def describer(kind):
-    def register(function):
-        DESCRIBERS[kind] = function
-        return function
-
-    return register
 
 
 def absolute(path):
@@ -66,8 +41,6 @@ def unsubscribe_url(organization_id, user_id, kind):
 def with_recipient_state(queryset):
     """Annotate whether the recipient is still a member and the kinds they muted, so the
     send checks both in the query that loads the reminder."""
-    from django.db.models import Exists, JSONField, OuterRef, Subquery
-
     same = {"organization": OuterRef("organization"), "user": OuterRef("recipient")}
     return queryset.annotate(
         recipient_is_member=Exists(Membership.objects.filter(**same)),
@@ -91,9 +64,8 @@ def still_wanted(reminder, obj):
 
 
 def describe(reminder, obj):
-    from . import sources  # noqa: F401 — registers the describers
-
-    return DESCRIBERS[reminder.kind](reminder, obj)
+    """What the reminder says (a Message), by its kind's describer."""
+    return KINDS[reminder.kind].describe(reminder, obj)
 
 
 def build_message(reminder, obj):

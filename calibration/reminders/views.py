@@ -9,10 +9,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
+from calibration.access import get_for_org, members_may_post
 from calibration.editing import save_or_explain
 from calibration.models import EditConflict
 from calibration.pagecache import kept_bytes, kept_until_changed
-from calibration.tenancy import get_for_org, members_may_post
 
 from . import engine
 from .calendar import build_feed, organization_events
@@ -61,12 +61,7 @@ def index(request, org, **forms):
 @require_POST
 def preferences(request, org):
     form = PreferenceForm(request.POST, instance=preference_for(org, request.user), prefix="pref")
-    try:
-        saved = save_or_explain(form, by=request.user, organization=org, user=request.user)
-    except IntegrityError:
-        form.add_error(None, "Your preferences were saved from another tab. Reload the page.")
-        saved = False
-    if saved:
+    if save_or_explain(form, by=request.user, organization=org, user=request.user):
         messages.success(request, "Your reminder choices are saved.")
         return redirect("reminders:index", org.slug)
     return index(request, org, preference_form=form, status=400)
@@ -75,12 +70,7 @@ def preferences(request, org):
 @require_POST
 def org_settings(request, org):
     form = ReminderSettingsForm(request.POST, instance=settings_for(org), prefix="settings")
-    try:
-        saved = save_or_explain(form, by=request.user, organization=org)
-    except IntegrityError:
-        form.add_error(None, "Someone else saved these settings first. Reload the page.")
-        saved = False
-    if saved:
+    if save_or_explain(form, by=request.user, organization=org):
         messages.success(request, "Checkpoint reminder days saved.")
         return redirect("reminders:index", org.slug)
     return index(request, org, settings_form=form, status=400)

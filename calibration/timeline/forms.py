@@ -1,10 +1,9 @@
 """Forms of the timeline conversation. Every one is a SharedRecordForm (conflict-checked)."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 
 from accounts.models import User
-from calibration.editing import SharedRecordForm, save_or_explain
+from calibration.editing import SharedRecordForm
 
 from .models import ESTIMATE_FIELDS, Initiative, LeadingIndicator, SlipPlanStep
 
@@ -14,7 +13,7 @@ REASON_REQUIRED = "Say why: the initiative is active, so no estimate moves witho
 
 
 class TimelineForm(SharedRecordForm):
-    """Model errors about fields this form does not show go to the top of the form, named."""
+    """A timeline form: the owner is chosen among the organization's members."""
 
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,23 +23,6 @@ class TimelineForm(SharedRecordForm):
                 self.fields[name].queryset = User.objects.filter(
                     memberships__organization=org
                 ).order_by("name")
-
-    def add_error(self, field, error):
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            moved = {}
-            for name, errors in list(error.error_dict.items()):
-                if name != NON_FIELD_ERRORS and name not in self.fields:
-                    try:
-                        label = self.instance._meta.get_field(name).verbose_name
-                    except FieldDoesNotExist:
-                        label = name
-                    moved.setdefault(NON_FIELD_ERRORS, []).extend(
-                        f"{str(label).capitalize()}: {m}" for e in errors for m in e.messages
-                    )
-                else:
-                    moved.setdefault(name, []).extend(errors)
-            error = ValidationError(moved)
-        super().add_error(field, error)
 
 
 class ReasonMixin(forms.Form):
@@ -151,12 +133,3 @@ class SlipStepForm(TimelineForm):
         model = SlipPlanStep
         fields = ["owner", "audience", "audience_name", "message", "days_after"]
         widgets = {"message": TEXT}
-
-
-def save_form(form, *, by, organization=None, note="", **extra):
-    """save_or_explain, plus model rules raised while saving shown at their field."""
-    try:
-        return save_or_explain(form, by=by, organization=organization, note=note, **extra)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False

@@ -1,9 +1,10 @@
 """The timeline conversation's section of the organization home (a fixed number of queries)."""
 
+from . import cadence
 from .models import Initiative, SlipAction
 
 
-def home_section(org, user, earlier=None):
+def home_section(org, user):
     today = org.today()
     live = list(
         Initiative.objects.for_overview(org).filter(
@@ -26,4 +27,5 @@ def home_section(org, user, earlier=None):
         "actions": actions,
         "my_actions": [a for a in actions if user and a.owner_id == user.pk],
         "checkpoints": checkpoints[:3],
+        "health": cadence.health(org, today, live),
     }

@@ -28,14 +28,16 @@ import statistics
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import DateField, F, Func, Prefetch
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 from . import forecast as forecasting
+from .slips import SlipAction, SlipEvent, SlipPlanStep, trigger_slip_plan
 
 BEST, EXPECTED, WORST = "best", "expected", "worst"
 TIMELINES = [(BEST, "best case"), (EXPECTED, "expected case"), (WORST, "worst case")]
@@ -47,6 +49,13 @@ ESTIMATE_FIELDS = {
     WORST: "worst_date",
     COMMITMENT: "commitment_date",
 }
+
+
+def initiative_url(org):
+    """pk → the initiative page's URL: reversed once, not once per row of a long list."""
+    marker = 2147483647
+    head, tail = reverse("timeline:initiative", args=[org.slug, marker]).rsplit(str(marker), 1)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def weeks_between(earlier, later):
@@ -326,22 +335,30 @@ class Initiative(SharedRecord):
         return bool(self.ceo_acknowledged_at and self.cto_acknowledged_at)
 
     def acknowledge(self, *, by, role, expected_version):
-        """Record that the CEO or CTO (`role`) acknowledges the gap as it now stands."""
+        """Record that the CEO or CTO (`role`) acknowledges the gap as it now stands. Who
+        may acknowledge is decided in calibration.access."""
         if role not in ("ceo", "cto"):
-            raise ValidationError("Only the CEO and the CTO acknowledge the gap.")
+            raise ValueError(
+                f"Only the CEO's and the CTO's acknowledgements are kept, not {role}'s."
+            )
         if not self.commitment_date:
             raise ValidationError("There is no external commitment to acknowledge yet.")
         setattr(self, f"{role}_acknowledged_by", by)
         setattr(self, f"{role}_acknowledged_at", timezone.now())
         return self.save_shared(by=by, expected_version=expected_version, note="Acknowledged gap")
 
-    def _clear_acknowledgements(self, because):
-        had_any = self.ceo_acknowledged_at or self.cto_acknowledged_at
-        self.ceo_acknowledged_by = self.cto_acknowledged_by = None
-        self.ceo_acknowledged_at = self.cto_acknowledged_at = None
-        if had_any:
-            self.acknowledgements_cleared_at = timezone.now()
-            self.acknowledgements_cleared_because = because[:200]
+    def _cleared_acknowledgements(self, because):
+        """The fields that clear both acknowledgements, saying why if there were any."""
+        fields = {
+            "ceo_acknowledged_by": None,
+            "cto_acknowledged_by": None,
+            "ceo_acknowledged_at": None,
+            "cto_acknowledged_at": None,
+        }
+        if self.ceo_acknowledged_at or self.cto_acknowledged_at:
+            fields["acknowledgements_cleared_at"] = timezone.now()
+            fields["acknowledgements_cleared_because"] = because[:200]
+        return fields
 
     # --- writing: revisions, acknowledgement reset, baseline, triggers --------------------
 
@@ -360,73 +377,58 @@ class Initiative(SharedRecord):
         (judged on the saved status)."""
         return self.status == self.Status.ACTIVE
 
-    @classmethod
-    def create_shared(cls, *, by, note="", **fields):
-        with transaction.atomic():
-            record = super().create_shared(by=by, note=note, **fields)
-            changed = False
-            if record.commitment_date and not record.commitment_set_at:
-                record.commitment_set_by, record.commitment_set_at = by, timezone.now()
-                changed = True
-            if record.status == cls.Status.ACTIVE and not record.baseline_set_on:
-                record._set_baseline()
-                changed = True
-            if changed:
-                type(record)._base_manager.filter(pk=record.pk).update(
-                    commitment_set_by=record.commitment_set_by,
-                    commitment_set_at=record.commitment_set_at,
-                    baseline_best=record.baseline_best,
-                    baseline_expected=record.baseline_expected,
-                    baseline_worst=record.baseline_worst,
-                    baseline_set_on=record.baseline_set_on,
-                )
-            record._record_revisions(record.estimate_changes(None), by, note)
-        return record
-
-    def save_shared(self, *, by, expected_version, note=""):
-        """Save (conflict-checked). Changing a timeline or the commitment records a revision
-        per date, clears both acknowledgements, and needs a reason (`note`) once active."""
-        with transaction.atomic():
-            before = type(self)._base_manager.select_for_update().filter(pk=self.pk).first()
-            if before is None or before.version != expected_version:
-                return super().save_shared(by=by, expected_version=expected_version, note=note)
-            changes = self.estimate_changes(before)
-            if changes and before.status == self.Status.ACTIVE and not note.strip():
+    def changed(self, before, *, by, note, deleted=False):
+        """Changing a timeline or the commitment records a revision per date, clears both
+        acknowledgements, and needs a reason (`note`) once the initiative is active; the
+        first time it is active its timelines become the baseline; a date change may
+        trigger the slip plan."""
+        if deleted:
+            return
+        changes = self.estimate_changes(before)
+        if changes and before is not None and before.status == self.Status.ACTIVE:
+            if not note.strip():
                 raise ValidationError(
                     {
                         "reason": "Say why the estimate changed: it is active, so no date moves quietly."
                     }
                 )
-            if changes:
-                names = ", ".join(
-                    "the commitment" if n == COMMITMENT else f"the {n} case" for n, _, _ in changes
-                )
-                self._clear_acknowledgements(f"{names} changed")
-            if any(n == COMMITMENT for n, _, _ in changes) or (
-                self.commitment_audience != before.commitment_audience
-            ):
-                self.commitment_set_by, self.commitment_set_at = by, timezone.now()
-            if not self.commitment_date:
-                self.commitment_set_by = self.commitment_set_at = None
-            if self.status == self.Status.ACTIVE and not self.baseline_set_on:
-                self._set_baseline()
-            if self.status != self.Status.DELIVERED and before.status == self.Status.DELIVERED:
-                self.delivered_on = None
+        derived = {}
+        if changes and before is not None:
+            names = ", ".join(
+                "the commitment" if n == COMMITMENT else f"the {n} case" for n, _, _ in changes
+            )
+            derived.update(self._cleared_acknowledgements(f"{names} changed"))
+        commitment_moved = any(n == COMMITMENT for n, _, _ in changes)
+        if self.commitment_date and (
+            commitment_moved
+            or before is not None
+            and self.commitment_audience != before.commitment_audience
+        ):
+            derived.update(commitment_set_by=by, commitment_set_at=timezone.now())
+        if not self.commitment_date and self.commitment_set_at:
+            derived.update(commitment_set_by=None, commitment_set_at=None)
+        if self.status == self.Status.ACTIVE and not self.baseline_set_on:
+            derived.update(
+                baseline_best=self.best_date,
+                baseline_expected=self.expected_date,
+                baseline_worst=self.worst_date,
+                baseline_set_on=self.organization.today(),
+            )
+        if (
+            before is not None
+            and before.status == self.Status.DELIVERED
+            and self.status != self.Status.DELIVERED
+            and self.delivered_on
+        ):
+            derived["delivered_on"] = None
+        if derived:
+            self.write_derived(**derived)
+        self._record_revisions(changes, by, note)
+        if changes and before is not None:
             # Was tracking already past the (new) commitment with the old dates? Then moving
             # the commitment alone is a deliberate choice with an acknowledged gap, not a slip.
             before.commitment_date = self.commitment_date
-            was_past = before.is_tracking_past_commitment()
-            super().save_shared(by=by, expected_version=expected_version, note=note)
-            self._record_revisions(changes, by, note)
-            if changes:
-                self.check_slip_triggers(by=by, was_past=was_past)
-        return self
-
-    def _set_baseline(self):
-        self.baseline_best = self.best_date
-        self.baseline_expected = self.expected_date
-        self.baseline_worst = self.worst_date
-        self.baseline_set_on = self.organization.today()
+            trigger_slip_plan(self, by=by, was_past=before.is_tracking_past_commitment())
 
     def _record_revisions(self, changes, by, reason):
         EstimateRevision.objects.bulk_create(
@@ -509,17 +511,7 @@ class Initiative(SharedRecord):
         return self._tracking()[1]
 
     def _tracking(self):
-        indicators = list(self.indicators.all())
-        missed = [i for i in indicators if i.status == LeadingIndicator.Status.MISSED]
-        if missed:
-            worst = max(TIMELINE_ORDER[i.if_missed] for i in missed)
-            moved = [i.resolved_on for i in missed if TIMELINE_ORDER[i.if_missed] == worst]
-            name = [n for n, o in TIMELINE_ORDER.items() if o == worst][0]
-            return name, min(d for d in moved if d) if any(moved) else None
-        guards = [i for i in indicators if i.if_missed == EXPECTED]
-        if guards and all(i.status == LeadingIndicator.Status.MET for i in guards):
-            return BEST, max((i.resolved_on for i in guards if i.resolved_on), default=None)
-        return EXPECTED, None
+        return tracking_of(self.indicators.all())
 
     def tracking_date(self):
         return self.timeline_date(self.tracking_timeline())
@@ -542,59 +534,6 @@ class Initiative(SharedRecord):
         return pending[0] if pending else None
 
     # --- slip plan ----------------------------------------------------------------------
-
-    def check_slip_triggers(self, *, by, indicator=None, was_past=True):
-        """Trigger the slip plan when `indicator` was just missed, or when the tracking
-        timeline has moved past the commitment (it is past it now and `was_past` is False:
-        it was not before the change). A detection already handled (the same indicator, or
-        the same tracking timeline against the same commitment date) does not trigger twice.
-        Each row of the slip plan becomes a SlipAction due N days after today. Returns the
-        SlipEvent created, or None."""
-        causes, key_indicator, key_past = [], None, ""
-        self_fresh = Initiative.objects.with_everything().get(pk=self.pk)
-        existing = list(self_fresh.slip_events.all())
-        if (
-            indicator is not None
-            and indicator.status == LeadingIndicator.Status.MISSED
-            and not any(e.indicator_id == indicator.pk for e in existing)
-        ):
-            key_indicator = indicator
-            causes.append(f"Leading indicator missed: “{indicator.description}”.")
-        if self_fresh.is_tracking_past_commitment() and not was_past:
-            key = f"{self_fresh.tracking_timeline()}:{self_fresh.commitment_date.isoformat()}"
-            if not any(e.past_commitment_key == key for e in existing):
-                key_past = key
-                causes.append(
-                    f"Now tracking the {self_fresh.tracking_timeline()} case "
-                    f"({self_fresh.tracking_date().isoformat()}), past what "
-                    f"{self_fresh.get_commitment_audience_display()} heard "
-                    f"({self_fresh.commitment_date.isoformat()})."
-                )
-        if not causes:
-            return None
-        today = self.organization.today()
-        event = SlipEvent.create_shared(
-            by=by,
-            organization=self.organization,
-            initiative=self,
-            detected_on=today,
-            cause=" ".join(causes),
-            indicator=key_indicator,
-            past_commitment_key=key_past,
-        )
-        for step in self.slip_plan.all():
-            SlipAction.create_shared(
-                by=by,
-                organization=self.organization,
-                initiative=self,
-                event=event,
-                step=step,
-                owner=step.owner,
-                audience=step.whom(),
-                message=step.message,
-                due_on=today + datetime.timedelta(days=step.days_after),
-            )
-        return event
 
     def board_summary(self, today):
         """One dict with what the board-prep view shows for this initiative (no extra
@@ -659,6 +598,27 @@ class Initiative(SharedRecord):
         if not self.delivered_on:
             return None
         return weeks_between(self.estimate_for_calibration()[1], self.delivered_on)
+
+
+def tracking_of(indicators):
+    """(timeline, since) that a set of leading indicators says the work is on:
+
+    * any indicator missed → the most severe timeline those misses lead to;
+    * otherwise, when the indicators that guard the best case (missing them would mean
+      "expected") are all met → best;
+    * otherwise → expected (the plan).
+    """
+    indicators = list(indicators)
+    missed = [i for i in indicators if i.status == LeadingIndicator.Status.MISSED]
+    if missed:
+        worst = max(TIMELINE_ORDER[i.if_missed] for i in missed)
+        moved = [i.resolved_on for i in missed if TIMELINE_ORDER[i.if_missed] == worst]
+        name = [n for n, o in TIMELINE_ORDER.items() if o == worst][0]
+        return name, min(d for d in moved if d) if any(moved) else None
+    guards = [i for i in indicators if i.if_missed == EXPECTED]
+    if guards and all(i.status == LeadingIndicator.Status.MET for i in guards):
+        return BEST, max((i.resolved_on for i in guards if i.resolved_on), default=None)
+    return EXPECTED, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -822,159 +782,18 @@ class LeadingIndicator(SharedRecord):
         """ "pending", "overdue", "met" or "missed"."""
         return "overdue" if self.is_overdue(today, initiative) else self.status
 
-    @staticmethod
-    def _initiative_was_past(initiative_id):
-        initiative = Initiative.objects.filter(pk=initiative_id).first()
-        return bool(initiative and initiative.is_tracking_past_commitment())
-
-    @classmethod
-    def create_shared(cls, *, by, note="", **fields):
-        with transaction.atomic():
-            initiative = fields.get("initiative")
-            was_past = cls._initiative_was_past(initiative.pk if initiative else None)
-            record = super().create_shared(by=by, note=note, **fields)
-            if record.status != cls.Status.PENDING:
-                record.initiative.check_slip_triggers(by=by, indicator=record, was_past=was_past)
-        return record
-
-    def save_shared(self, *, by, expected_version, note=""):
-        """Save; marking it missed (or any change that moves the tracking timeline past the
-        commitment) triggers the slip plan."""
-        with transaction.atomic():
-            before = type(self)._base_manager.filter(pk=self.pk).values("status").first()
-            was_past = self._initiative_was_past(self.initiative_id)
-            super().save_shared(by=by, expected_version=expected_version, note=note)
-            if before and before["status"] != self.status:
-                self.initiative.check_slip_triggers(by=by, indicator=self, was_past=was_past)
-        return self
-
-
-# --------------------------------------------------------------------------------------------
-# Slip communication plan
-# --------------------------------------------------------------------------------------------
-
-
-class SlipPlanStep(SharedRecord):
-    """One row of the slip communication plan agreed in advance: who (a member) tells whom,
-    what, and by when (days after a slip is detected)."""
-
-    class Whom(models.TextChoices):
-        BOARD = "board", "the board"
-        PARTNER = "partner", "a partner"
-        TEAM = "team", "the team"
-        PERSON = "person", "a named person"
-
-    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="slip_plan")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name="who tells",
-    )
-    audience = models.CharField("tells whom", max_length=10, choices=Whom.choices)
-    audience_name = models.CharField(
-        "name", max_length=100, blank=True, help_text="The partner's or the person's name."
-    )
-    message = models.TextField("what")
-    days_after = models.PositiveSmallIntegerField(
-        "within (days after the slip is detected)", default=2
-    )
-
-    class Meta:
-        ordering = ["days_after", "id"]
-
-    def __str__(self):
-        return f"{self.owner} tells {self.whom()} within {self.days_after} days"
-
-    def clean(self):
-        if (
-            self.audience in (self.Whom.PARTNER, self.Whom.PERSON)
-            and not self.audience_name.strip()
-        ):
-            raise ValidationError({"audience_name": "Name the partner or the person."})
-
-    def whom(self):
-        if self.audience_name:
-            return self.audience_name
-        return self.get_audience_display()
-
-
-class SlipEvent(SharedRecord):
-    """A detected slip that triggered the plan: an indicator missed (``indicator``) and/or the
-    tracking timeline past the commitment (``past_commitment_key`` = "<timeline>:<date>")."""
-
-    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="slip_events")
-    detected_on = models.DateField()
-    cause = models.TextField()
-    indicator = models.ForeignKey(
-        LeadingIndicator, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    past_commitment_key = models.CharField(max_length=40, blank=True)
-
-    class Meta:
-        ordering = ["-detected_on", "-id"]
-
-    def __str__(self):
-        return f"Slip detected {self.detected_on}: {self.initiative}"
-
-
-class SlipActionQuerySet(SharedRecordQuerySet):
-    def open(self):
-        return self.filter(done_at__isnull=True)
-
-    def due_by(self, day):
-        return self.open().filter(due_on__lte=day)
-
-    def with_initiative(self):
-        return self.select_related("owner", "initiative", "event")
-
-    def for_home(self, org):
-        return (
-            self.for_org(org)
-            .open()
-            .select_related("owner", "initiative", "event")
-            .order_by("due_on", "id")
-        )
-
-
-class SlipAction(SharedRecord):
-    """A dated action created from a slip-plan row when a slip was detected; its owner marks
-    it done."""
-
-    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="slip_actions")
-    event = models.ForeignKey(SlipEvent, models.CASCADE, related_name="actions")
-    step = models.ForeignKey(
-        SlipPlanStep, models.SET_NULL, null=True, blank=True, related_name="actions"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
-    )
-    audience = models.CharField("tells whom", max_length=100)
-    message = models.TextField("what")
-    due_on = models.DateField("by")
-    done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    objects = SlipActionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["organization", "done_at", "due_on"])]
-
-    def __str__(self):
-        return f"{self.owner} tells {self.audience} by {self.due_on}"
-
-    def is_overdue(self, today):
-        return not self.done_at and self.due_on < today
-
-    def mark_done(self, *, by, expected_version):
-        if by.pk != self.owner_id:
-            raise ValidationError("Only the person who owns this action can mark it done.")
-        self.done_at, self.done_by = timezone.now(), by
-        return self.save_shared(by=by, expected_version=expected_version, note="Done")
+    def changed(self, before, *, by, note, deleted=False):
+        """Marking it missed — or any change that moves the tracking timeline past the
+        commitment — triggers the slip plan."""
+        if deleted or (before.status if before else self.Status.PENDING) == self.status:
+            return
+        initiative = Initiative.objects.prefetch_related("indicators").get(pk=self.initiative_id)
+        # Where the initiative was tracking before this indicator changed.
+        others = [i for i in initiative.indicators.all() if i.pk != self.pk]
+        timeline, _ = tracking_of(others + ([before] if before else []))
+        commitment = initiative.commitment_date
+        was_past = bool(commitment and initiative.timeline_date(timeline) > commitment)
+        trigger_slip_plan(initiative, by=by, was_past=was_past, missed=self)
 
 
 # --------------------------------------------------------------------------------------------

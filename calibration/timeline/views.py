@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,10 +20,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from calibration.editing import wants_fragment
+from calibration import access
+from calibration.access import get_for_org, members_may_post
+from calibration.editing import save_or_explain, wants_fragment
 from calibration.models import Change, EditConflict
 from calibration.pagecache import kept_until_changed
-from calibration.tenancy import get_for_org, members_may_post
 
 from .chart import revision_chart
 from .forms import (
@@ -33,7 +34,6 @@ from .forms import (
     OverviewForm,
     SlipStepForm,
     TimelinesForm,
-    save_form,
 )
 from .models import (
     TIMELINE_ORDER,
@@ -41,6 +41,7 @@ from .models import (
     LeadingIndicator,
     SlipAction,
     SlipPlanStep,
+    initiative_url,
     organization_calibration,
 )
 
@@ -114,19 +115,12 @@ LONG_TEXTS = [
 ]
 
 
-def initiative_url(org):
-    """pk → the initiative page's URL: reversed once, not once per row of a long list."""
-    marker = 2147483647
-    head, tail = reverse("timeline:initiative", args=[org.slug, marker]).rsplit(str(marker), 1)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def new_initiative(request, org):
     owner = org.member_with_role("cto") or request.user
     form = InitiativeCreateForm(
         request.POST or None, org=org, initial={"owner": owner, "start_date": org.today()}
     )
-    if request.method == "POST" and save_form(form, by=request.user, organization=org):
+    if request.method == "POST" and save_or_explain(form, by=request.user, organization=org):
         messages.success(request, f"Initiative “{form.instance}” created.")
         return redirect("timeline:initiative", org.slug, form.instance.pk)
     return render(request, "timeline/new.html", {"form": form})
@@ -223,7 +217,7 @@ def section(request, org, pk, name):
     form = form_class(request.POST or None, instance=record, org=org)
     if request.method == "POST":
         note = form.data.get("reason", "") if "reason" in form.fields else ""
-        if save_form(form, by=request.user, note=note.strip()):
+        if save_or_explain(form, by=request.user, note=note.strip()):
             if wants_fragment(request):
                 return _body(request, org, pk)
             messages.success(request, f"“{record}” saved.")
@@ -241,6 +235,8 @@ def section(request, org, pk, name):
 @require_POST
 def acknowledge(request, org, pk):
     record = get_for_org(org, Initiative, pk=pk)
+    if not access.may_acknowledge(request.membership):
+        raise PermissionDenied("Only the CEO and the CTO acknowledge the gap.")
     role = request.membership.role
     try:
         record.acknowledge(
@@ -270,7 +266,7 @@ def _child_view(request, org, model, form_class, kind, pk=None, child_pk=None):
     context_key = f"{kind}_form" if child is None else "child_form"
     if request.method == "POST":
         extra = {} if child else {"initiative": initiative}
-        if save_form(form, by=request.user, organization=org, **extra):
+        if save_or_explain(form, by=request.user, organization=org, **extra):
             if wants_fragment(request):
                 return _body(request, org, pk)
             messages.success(request, f"“{form.instance}” saved.")
@@ -337,6 +333,9 @@ def delete_step(request, org, pk):
 def action_done(request, org, pk):
     """Only the action's owner marks it done (observers too, if the action is theirs)."""
     action = get_for_org(org, SlipAction, pk=pk)
+    if not access.may_mark_done(request.user, action):
+        messages.error(request, "Only the person who owns this action can mark it done.")
+        return _after_action(request, org, action)
     try:
         action.mark_done(by=request.user, expected_version=int(request.POST.get("version", -1)))
     except EditConflict:
@@ -345,6 +344,10 @@ def action_done(request, org, pk):
         messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, f"Done: {action.audience} — {action.message[:60]}")
+    return _after_action(request, org, action)
+
+
+def _after_action(request, org, action):
     target = request.POST.get("next", "")
     if wants_fragment(request) and not target:
         return _body(request, org, action.initiative_id)

@@ -10,11 +10,10 @@ import time_machine
 from django.test import Client
 from icalendar import Calendar
 
-from .helpers import london_nine, subjects, to
+from calibration.alignment.models import Bet, BetSheet, Call
+from calibration.alignment.quarters import Quarter
 
-alignment = pytest.importorskip("calibration.alignment.models", reason="alignment not merged yet")
-Bet, BetSheet, Call = alignment.Bet, alignment.BetSheet, alignment.Call
-Quarter = pytest.importorskip("calibration.alignment.quarters").Quarter
+from .helpers import london_nine, subjects, to
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ import pytest
 from django.test import Client
 from icalendar import Calendar
 
-from .helpers import london_nine, subjects, to
+from calibration.constraints.models import Constraint
 
-constraints = pytest.importorskip("calibration.constraints.models", reason="not merged yet")
-Constraint = constraints.Constraint
+from .helpers import london_nine, subjects, to
 
 pytestmark = pytest.mark.django_db
 

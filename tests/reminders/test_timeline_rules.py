@@ -10,12 +10,9 @@ from django.test import Client
 from icalendar import Calendar
 
 from calibration.reminders.models import ReminderSettings
+from calibration.timeline.models import Initiative, LeadingIndicator, SlipAction, SlipPlanStep
 
 from .helpers import london_nine, subjects, to
-
-timeline = pytest.importorskip("calibration.timeline.models", reason="timeline app not merged yet")
-Initiative, LeadingIndicator = timeline.Initiative, timeline.LeadingIndicator
-SlipAction, SlipPlanStep = timeline.SlipAction, timeline.SlipPlanStep
 
 pytestmark = pytest.mark.django_db
 

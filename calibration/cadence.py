@@ -1,0 +1,133 @@
+"""What a conversation owes the leaders over time, in plain data.
+
+Each conversation app says, in its own `cadence.py`, which reminders are due (`Due`, from a
+source that reads a `Window`), what each reminder's mail says (`Message`, or `NoLongerDue`
+when it was settled meanwhile), which dated `Event`s go in the calendar feed, and the
+`Health` line its home section shows. The reminders engine (calibration/reminders/) turns
+these into rows, mail and feeds; nothing here sends or stores anything.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+LEADERS = ("ceo", "cto")
+WEEK = timedelta(days=7)
+DEFAULT_LEAD_DAYS = (7, 1)
+
+
+@dataclass
+class Due:
+    """A reminder of `kind` about `obj`, due at 09:00 local on `day`, for members with one of
+    `roles` and/or the users with ids in `users`. When everything was down on `day`, it
+    still goes later (within the grace period) unless the organization's today is past
+    `last_day` — e.g. "checkpoint coming" makes no sense once the checkpoint's day came."""
+
+    kind: str
+    obj: object
+    occurrence: str
+    day: date
+    roles: tuple = LEADERS
+    users: tuple = ()
+    last_day: date | None = None
+
+
+@dataclass
+class Window:
+    """The instants a dispatch covers: reminders due in (since, now]. `lead_days` holds each
+    organization's checkpoint lead days (Reminders → settings) that differ from the default."""
+
+    now: datetime
+    since: datetime
+    lead_days_by_org: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def first_day(self):
+        return self.since.date() - timedelta(days=1)
+
+    @property
+    def last_day(self):
+        return self.now.date() + timedelta(days=1)
+
+    @property
+    def day_range(self):
+        """Every local day whose 09:00 can fall in the window, in any time zone."""
+        return (self.first_day, self.last_day)
+
+    def lead_days(self, organization_id):
+        return self.lead_days_by_org.get(organization_id, list(DEFAULT_LEAD_DAYS))
+
+    def all_lead_days(self):
+        values = {d for days in self.lead_days_by_org.values() for d in days}
+        return sorted(values | set(DEFAULT_LEAD_DAYS))
+
+
+@dataclass
+class Message:
+    """What a reminder mail says; the engine adds the greeting, links and unsubscribe."""
+
+    subject: str
+    intro: str
+    url: str  # path of the page it concerns
+    link_text: str
+    items: list = field(default_factory=list)  # lines shown as a list (e.g. the agenda)
+    items_title: str = ""
+
+
+class NoLongerDue(Exception):
+    """Raised by a describer when what the reminder was about was settled meanwhile (e.g. the
+    checkpoint was marked); the reminder is cancelled instead of sent."""
+
+
+@dataclass
+class Event:
+    """One dated entry of the calendar feed; `uid` is stable and `sequence` follows the
+    record's version, so calendar apps update an event rather than duplicate it."""
+
+    uid: str
+    summary: str
+    start: date
+    end: date | None = None  # inclusive last day; None = a one-day event
+    description: str = ""
+    path: str = ""
+    sequence: int = 0
+    modified: datetime | None = None
+    starts_at: datetime | None = None  # a timed event (e.g. a session) instead of all-day
+    ends_at: datetime | None = None
+
+
+def uid(kind, pk):
+    return f"{kind}-{pk}@calibrate"
+
+
+@dataclass
+class Health:
+    """A conversation's line on the home page: when it was last held or reviewed, and what
+    is overdue ((text, path) pairs)."""
+
+    conversation: str
+    last: str
+    overdue: list = field(default_factory=list)
+    path: str = ""
+    order: int = 0
+
+
+def weekly_after(start, window, first_offset=WEEK):
+    """(k, day) for the repetitions start + first_offset + (k-1) weeks that fall in the
+    window's days: at most weekly, and only the current one."""
+    first, last = window.day_range
+    day = start + first_offset
+    k = 1
+    if day < first:
+        skip = (first - day).days // 7
+        day += skip * WEEK
+        k += skip
+    while day <= last:
+        if day >= first:
+            yield k, day
+        day += WEEK
+        k += 1
+
+
+def long_date(day):
+    """ "Monday 2 March 2026", as the mails write a day."""
+    return f"{day:%A %-d %B %Y}"

@@ -1,0 +1,266 @@
+"""What the timeline conversation owes the leaders over time: checkpoint and slip-plan
+reminders (sources and their mail), their calendar events, and the timeline's health line
+on the home page. The reminders engine reaches these through its table of kinds
+(calibration/reminders/kinds.py)."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from calibration.cadence import (
+    Due,
+    Event,
+    Health,
+    Message,
+    NoLongerDue,
+    long_date,
+    uid,
+    weekly_after,
+)
+
+from .models import Initiative, LeadingIndicator, SlipAction, initiative_url
+
+DAY = timedelta(days=1)
+
+# --- checkpoints (leading indicators) ------------------------------------------------------
+
+
+def checkpoints(window):
+    """Before a checkpoint (each organization's lead days), on its day, then weekly while
+    nobody marks it."""
+    first, last = window.day_range
+    pending = (
+        LeadingIndicator.objects.with_due_date()
+        .pending()
+        .of_active_initiatives()
+        .filter(due_date__lte=last + timedelta(days=max(window.all_lead_days())))
+        .select_related("initiative")
+    )
+    for indicator in pending:
+        due = indicator.due_date
+        for lead in window.lead_days(indicator.organization_id):
+            day = due - timedelta(days=lead)
+            if first <= day <= last:
+                yield Due(
+                    "checkpoint_coming",
+                    indicator,
+                    f"{lead}d-before-{due}",
+                    day,
+                    last_day=due - DAY,
+                )
+        if first <= due <= last:
+            yield Due("checkpoint_due", indicator, f"due-{due}", due, last_day=due)
+        for k, day in weekly_after(due, window, first_offset=DAY):
+            yield Due(
+                "checkpoint_overdue",
+                indicator,
+                f"overdue-{due}-w{k}",
+                day,
+                last_day=day + timedelta(days=6),
+            )
+
+
+def _checkpoint_message(reminder, indicator, subject, intro):
+    if indicator.status != LeadingIndicator.Status.PENDING:
+        raise NoLongerDue(f"The checkpoint was marked {indicator.status}.")
+    org = reminder.organization
+    initiative = indicator.initiative
+    due = indicator.due_date_value()
+    missed = dict(LeadingIndicator.IF_MISSED).get(indicator.if_missed, "")
+    return Message(
+        subject=subject.format(initiative=initiative, indicator=indicator, due=due),
+        intro=intro.format(initiative=initiative, indicator=indicator, due=long_date(due))
+        + (f" If it is missed, {missed}." if missed else ""),
+        url=initiative_url(org)(initiative.pk),
+        link_text="Open the initiative and mark the checkpoint",
+    )
+
+
+def describe_checkpoint_coming(reminder, indicator):
+    return _checkpoint_message(
+        reminder,
+        indicator,
+        "Checkpoint on {due:%-d %b}: {indicator} ({initiative})",
+        "A checkpoint of “{initiative}” is coming up on {due}: “{indicator}”.",
+    )
+
+
+def describe_checkpoint_due(reminder, indicator):
+    return _checkpoint_message(
+        reminder,
+        indicator,
+        "Checkpoint due today: {indicator} ({initiative})",
+        "Today, {due}, “{indicator}” must be true for “{initiative}”. "
+        "Mark it met (with the evidence) or missed.",
+    )
+
+
+def describe_checkpoint_overdue(reminder, indicator):
+    return _checkpoint_message(
+        reminder,
+        indicator,
+        "Overdue checkpoint: {indicator} ({initiative})",
+        "“{indicator}” was due on {due} for “{initiative}” and nobody has marked it "
+        "met or missed. Until someone does, the timeline is guesswork. "
+        "(You will hear about it weekly until it is marked.)",
+    )
+
+
+# --- slip-plan actions ----------------------------------------------------------------------
+
+
+def slip_actions(window):
+    """An action's owner hears on its due date; both leaders weekly once it is overdue."""
+    first, last = window.day_range
+    for action in SlipAction.objects.open().filter(due_on__lte=last):
+        if first <= action.due_on and action.owner_id:
+            yield Due(
+                "slip_action_due",
+                action,
+                f"due-{action.due_on}",
+                action.due_on,
+                roles=(),
+                users=(action.owner_id,),
+                last_day=action.due_on,
+            )
+        for k, day in weekly_after(action.due_on, window, first_offset=DAY):
+            yield Due(
+                "slip_action_overdue",
+                action,
+                f"overdue-{action.due_on}-w{k}",
+                day,
+                last_day=day + timedelta(days=6),
+            )
+
+
+def _slip_message(reminder, action, overdue):
+    if action.done_at:
+        raise NoLongerDue("The action was marked done.")
+    org = reminder.organization
+    who = action.owner or "its owner"
+    text = action.message.strip().splitlines()[0][:120] if action.message.strip() else ""
+    if overdue:
+        subject = f"Overdue slip-plan action: {who} tells {action.audience}"
+        intro = (
+            f"The slip plan of “{action.initiative}” said {who} would tell "
+            f"{action.audience} by {long_date(action.due_on)}, and it is not marked done."
+        )
+    else:
+        subject = f"Today: tell {action.audience} about “{action.initiative}”"
+        intro = (
+            f"“{action.initiative}” slipped, and the slip plan you agreed in advance says "
+            f"you tell {action.audience} by today, {long_date(action.due_on)}."
+        )
+    return Message(
+        subject=subject,
+        intro=intro,
+        url=initiative_url(org)(action.initiative_id),
+        link_text="Open the slip plan",
+        items=[text] if text else [],
+        items_title="What to say" if text else "",
+    )
+
+
+def describe_slip_action_due(reminder, action):
+    return _slip_message(reminder, action, overdue=False)
+
+
+def describe_slip_action_overdue(reminder, action):
+    return _slip_message(reminder, action, overdue=True)
+
+
+# --- the calendar feed ----------------------------------------------------------------------
+
+CHECKPOINT_EVENT_FIELDS = (
+    "organization",
+    "initiative",
+    "description",
+    "status",
+    "version",
+    "updated_at",
+    "due_on",
+    "due_week",
+    "initiative__title",
+    "initiative__start_date",
+)
+
+
+def checkpoint_events(org, since=None):
+    indicators = (
+        LeadingIndicator.objects.for_org(org)
+        .with_due_date()
+        .of_active_initiatives()
+        .select_related("initiative")
+        .only(*CHECKPOINT_EVENT_FIELDS)
+    )
+    if since is not None:
+        indicators = indicators.filter(due_date__gte=since)
+    url = initiative_url(org)
+    for indicator in indicators:
+        state = "" if indicator.status == "pending" else f" ({indicator.status})"
+        yield Event(
+            uid=uid("checkpoint", indicator.pk),
+            summary=f"Checkpoint: {indicator} — {indicator.initiative}{state}",
+            start=indicator.due_date,
+            path=url(indicator.initiative_id),
+            sequence=indicator.version,
+            modified=indicator.updated_at,
+        )
+
+
+def slip_action_events(org, since=None):
+    url = initiative_url(org)
+    for action in SlipAction.objects.for_org(org).open().select_related("owner", "initiative"):
+        yield Event(
+            uid=uid("slipaction", action.pk),
+            summary=f"Slip plan: {action.owner or 'someone'} tells {action.audience} "
+            f"({action.initiative})",
+            start=action.due_on,
+            description=action.message,
+            path=url(action.initiative_id),
+            sequence=action.version,
+            modified=action.updated_at,
+        )
+
+
+# --- health on the home page ----------------------------------------------------------------
+
+
+def late_checkpoints(initiatives, today):
+    """(due date, indicator, initiative) of the pending checkpoints past their date, the
+    most overdue first, from indicators already loaded (those with a date or a week)."""
+    late = [
+        (c.due_date_value(i), c, i)
+        for i in initiatives
+        for c in i.indicators.all()
+        if (c.due_on or c.due_week is not None) and c.is_overdue(today, i)
+    ]
+    return sorted(late, key=lambda row: (row[0], row[1].pk))
+
+
+def health(org, today, initiatives):
+    """From the live initiatives the home section read (with their indicators)."""
+    active = [i for i in initiatives if i.status == Initiative.Status.ACTIVE]
+    acknowledged = [
+        max(t for t in (i.ceo_acknowledged_at, i.cto_acknowledged_at) if t)
+        for i in active
+        if i.ceo_acknowledged_at or i.cto_acknowledged_at
+    ]
+    if acknowledged:
+        last = f"last acknowledged {timezone.localtime(max(acknowledged), org.tz):%-d %b %Y}"
+    elif active:
+        last = "no timeline acknowledged yet"
+    else:
+        last = "no active initiative yet"
+    url = initiative_url(org)
+    overdue = [
+        (f"“{i.title}”: timeline not acknowledged by both", url(i.pk))
+        for i in active
+        if not (i.ceo_acknowledged_at and i.cto_acknowledged_at)
+    ][:5]
+    overdue += [
+        (f"Checkpoint “{c}” ({i}) overdue since {due:%-d %b}", url(i.pk))
+        for due, c, i in late_checkpoints(active, today)[:5]
+    ]
+    return Health("Timeline", last, overdue, reverse("timeline:list", args=[org.slug]), order=1)
