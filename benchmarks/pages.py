@@ -6,11 +6,11 @@ PostgreSQL database in DATABASE_URL (default: calibrate_bench, filled by
 regular one, and requests each page in two ways: *fresh* — the organization changed just
 before each request (the benchmark moves its data version as any write does), so the page is
 rendered — and *kept* — read again with nothing changed, so calibration/pagecache.py serves
-it as rendered. For each it prints the queries of a fresh request (counted by
-calibration.perf.QueryCountMiddleware, enabled by CALIBRATE_BENCHMARK=1 for this server
-only), median and p95 time of both, response size, and the ratio of each median to the
-floor: a minimal authenticated view returning a page of the same size through the same
-middleware, measured in the same run right after the page.
+it as rendered. The server runs with DJANGO_SETTINGS_MODULE=benchmarks.settings. For each
+page it prints the queries of a fresh request (counted by
+benchmarks.instrument.QueryCountMiddleware), median and p95 time of both, response size, and
+the ratio of each median to the floor: a minimal authenticated view returning a page of the
+same size through the same middleware, measured in the same run right after the page.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/calibrate_bench \\
         python benchmarks/pages.py [--requests 30] [--orgs bigco,<slug>] [--workers 2]
@@ -53,11 +53,10 @@ def server_env(database_url, var_dir):
         SECURE_HSTS_SECONDS="0",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
         SECURE_HSTS_PRELOAD="0",
-        CALIBRATE_BENCHMARK="1",
         CALIBRATE_VAR_DIR=str(var_dir),
         LOG_LEVEL="WARNING",
         AXES_FAILURE_LIMIT="1000",
-        DJANGO_SETTINGS_MODULE="calibration.settings",
+        DJANGO_SETTINGS_MODULE="benchmarks.settings",
     )
     env.pop("CALIBRATE_TESTING", None)
     return env
@@ -70,7 +69,8 @@ def free_port():
 
 
 class Server:
-    """gunicorn serving calibration.wsgi on a free loopback port (static files collected)."""
+    """gunicorn serving calibration.wsgi with benchmarks.settings on a free loopback port
+    (static files collected)."""
 
     def __init__(self, database_url, workers=2, threads=1):
         self.var_dir = bench_var_dir()
@@ -181,7 +181,7 @@ def setup_django(database_url):
     that the benchmark can announce a change the way a write does."""
     os.environ["DATABASE_URL"] = database_url
     os.environ["CALIBRATE_VAR_DIR"] = str(bench_var_dir())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calibration.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
     import django
 
     django.setup()
@@ -221,8 +221,8 @@ def pct(values, p):
 def run(args):
     setup_django(args.database_url)
     from accounts.models import Organization
+    from benchmarks.instrument import main_pages
     from calibration.pagecache import touch_organization
-    from calibration.perf import main_pages
 
     slugs = args.orgs.split(",") if args.orgs else []
     if not slugs:

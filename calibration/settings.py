@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "calibration.constraints",
     "calibration.reminders",
     "calibration.board",
+    "demodata",  # manage.py demo and generate_dataset; no models
 ]
 
 MIDDLEWARE = [
@@ -75,12 +76,6 @@ MIDDLEWARE = [
 # How long a rendered page may be kept when nothing in its organization changes
 # (calibration/pagecache.py); 0 renders every request.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-
-# Benchmarks only (benchmarks/pages.py, benchmarks/load.py): count queries per request and
-# route the floor view. Off unless the environment asks for it.
-BENCHMARK = env_bool("CALIBRATE_BENCHMARK", False)
-if BENCHMARK:
-    MIDDLEWARE.insert(0, "calibration.perf.QueryCountMiddleware")
 
 ROOT_URLCONF = "calibration.urls"
 WSGI_APPLICATION = "calibration.wsgi.application"

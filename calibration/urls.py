@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 
 from accounts.urls import org_urlpatterns
@@ -20,11 +19,6 @@ org_patterns = [
     path("reminders/", include("calibration.reminders.urls")),
     path("board/", include("calibration.board.urls")),
 ]
-
-if settings.BENCHMARK:  # benchmarks only: the floor pages are compared with
-    from . import perf
-
-    org_patterns.append(path("__floor__/", perf.floor, name="perf_floor"))
 
 urlpatterns = [
     path("", views.landing, name="landing"),

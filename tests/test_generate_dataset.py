@@ -5,9 +5,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import CommandError, call_command
 
 from accounts.models import Organization, User
-from calibration.management.commands.generate_dataset import generate_batch
 from calibration.models import Change
 from calibration.timeline.models import EstimateRevision, Initiative
+from demodata.management.commands.generate_dataset import generate_batch
 
 pytestmark = pytest.mark.django_db
 

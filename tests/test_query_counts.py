@@ -2,7 +2,7 @@
 
 Two organizations are generated with the benchmark dataset generator (bulk inserts, the
 history included): a small one (~3 initiatives, 2 quarters of bet sheets) and one six times
-larger. Each page of `calibration.perf.main_pages` — the list the page benchmark requests —
+larger. Each page of `benchmarks.instrument.main_pages` — the list the page benchmark requests —
 must make the same number of queries for both (no N+1) and stay within its budget.
 """
 
@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Organization, User
-from calibration.management.commands.generate_dataset import generate_batch
-from calibration.perf import main_pages
+from benchmarks.instrument import main_pages
+from demodata.management.commands.generate_dataset import generate_batch
 
 pytestmark = pytest.mark.usefixtures("rendered_every_time")
 

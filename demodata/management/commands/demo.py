@@ -1,16 +1,24 @@
 """Load the demo company "Acme" with a CEO and a CTO, and print their logins. Idempotent."""
 
 from datetime import timedelta
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Membership, Organization, Role, User
 from calibration.models import PlanningCycle
+from demodata.acme import alignment, board, constraints, reminders, timeline
 
 PASSWORD = "calibrate-demo"
+# Each conversation adds its own demo records (demodata/acme/), in this order: the board
+# snapshot is taken of the initiatives the timeline adds. Each populate(org) is idempotent.
+CONVERSATIONS = [
+    timeline.populate,
+    alignment.populate,
+    constraints.populate,
+    reminders.populate,
+    board.populate,
+]
 PEOPLE = [
     ("ceo@acme.example", "Ada Chen", Role.CEO),
     ("cto@acme.example", "Tom Okafor", Role.CTO),
@@ -56,8 +64,5 @@ class Command(BaseCommand):
         )
 
     def populate_conversations(self, org):
-        """Each conversation app adds its own demo records; its populate() is idempotent."""
-        for app in ("timeline", "alignment", "constraints", "reminders", "board"):
-            name = f"calibration.{app}.demo"
-            if find_spec(name):
-                import_module(name).populate(org)
+        for populate in CONVERSATIONS:
+            populate(org)

@@ -2,10 +2,9 @@
 demo has active initiatives. Idempotent."""
 
 from accounts.models import Role
-
-from .compare import take_snapshot
-from .figures import board_figures
-from .models import BoardSnapshot
+from calibration.board.compare import take_snapshot
+from calibration.board.figures import board_figures
+from calibration.board.models import BoardSnapshot
 
 
 def populate(org):

@@ -8,11 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from calibration.alignment.models import BetSheet
 from calibration.constraints.models import Constraint
-from calibration.dataset import shift
+from calibration.reminders.kinds import label
+from calibration.reminders.models import CalendarFeed, Reminder, ReminderSettings
 from calibration.timeline.models import LeadingIndicator, SlipAction
-
-from .kinds import label
-from .models import CalendarFeed, Reminder, ReminderSettings
+from demodata.generate.batch import shift
 
 
 def generate(batch, indicators, actions, sheets, constraints):

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 from django.db import connection
 
-from calibration.dataset import shift
-
-from .models import Constraint, Decision, DemandKind, Direction, Path
+from calibration.constraints.models import Constraint, Decision, DemandKind, Direction, Path
+from demodata.generate.batch import shift
 
 CONSTRAINTS_PER_ORG = 30
 

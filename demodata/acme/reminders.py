@@ -1,8 +1,7 @@
 """Demo data for reminders: Acme's checkpoint lead days (idempotent)."""
 
 from accounts.models import Role
-
-from .models import ReminderSettings
+from calibration.reminders.models import ReminderSettings
 
 
 def populate(org):

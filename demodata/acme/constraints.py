@@ -6,8 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from accounts.models import Role
-
-from .models import Constraint, Decision, DemandKind, Direction, Path
+from calibration.constraints.models import Constraint, Decision, DemandKind, Direction, Path
 
 
 def populate(org):

@@ -1,8 +1,8 @@
-"""Opt-in instrumentation for the benchmarks (benchmarks/pages.py, benchmarks/load.py).
+"""Instrumentation for the benchmarks (benchmarks/pages.py, benchmarks/load.py).
 
-Active only when the environment sets CALIBRATE_BENCHMARK=1: settings then put
-`QueryCountMiddleware` first in MIDDLEWARE and the URLconf adds the `floor` view. Without
-that variable nothing here is imported or routed, so production is unaffected.
+Used only by servers started with DJANGO_SETTINGS_MODULE=benchmarks.settings: those settings
+put `QueryCountMiddleware` first in MIDDLEWARE and their URLconf (benchmarks/urls.py) adds
+the `floor` view. The product's settings and URLconf never import this module.
 """
 
 import os
@@ -10,6 +10,14 @@ import time
 
 from django.db import connection
 from django.http import HttpResponse
+from django.urls import reverse
+
+from accounts.models import Organization
+from calibration.alignment.models import BetSheet
+from calibration.board import urls as board_urls
+from calibration.constraints.models import Constraint
+from calibration.reminders.models import CalendarFeed
+from calibration.timeline.models import Initiative
 
 
 class QueryCountMiddleware:
@@ -52,15 +60,10 @@ def floor(request, org, size=0):
 
 
 def board_paths(slug):
-    """The board-prep view's pages, if the board app has URLs (it is built on its branch)."""
-    from django.urls import reverse
-
-    try:
-        from calibration.board import urls
-    except ImportError:
-        return []
+    """The board-prep view's pages: its first two routes that take no argument but the
+    organization."""
     found = []
-    for pattern in getattr(urls, "urlpatterns", []):
+    for pattern in board_urls.urlpatterns:
         if pattern.name and not pattern.pattern.converters:
             found.append((f"board: {pattern.name}", reverse(f"board:{pattern.name}", args=[slug])))
     return found[:2]
@@ -68,12 +71,6 @@ def board_paths(slug):
 
 def main_pages(slug):
     """[(name, path, headers)] — every main page and fragment of organization `slug`."""
-    from accounts.models import Organization
-    from calibration.alignment.models import BetSheet
-    from calibration.constraints.models import Constraint
-    from calibration.reminders.models import CalendarFeed
-    from calibration.timeline.models import Initiative
-
     org = Organization.objects.get(slug=slug)
     base = f"/o/{slug}/"
     initiative = (

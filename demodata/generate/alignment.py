@@ -4,10 +4,9 @@ divergence agenda, plus the history create_shared/save_shared would write."""
 
 import datetime
 
-from calibration.dataset import shift
-
-from .models import Bet, BetLink, BetSheet, Call, Confidence, Side
-from .quarters import Quarter
+from calibration.alignment.models import Bet, BetLink, BetSheet, Call, Confidence, Side
+from calibration.alignment.quarters import Quarter
+from demodata.generate.batch import shift
 
 QUARTERS = 12
 

@@ -17,11 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Membership, Organization, Role, User
-from calibration.alignment import dataset as alignment
-from calibration.constraints import dataset as constraints
-from calibration.dataset import Batch, OrgSeed
-from calibration.reminders import dataset as reminders
-from calibration.timeline import dataset as timeline
+from demodata.generate import alignment, constraints, reminders, timeline
+from demodata.generate.batch import Batch, OrgSeed
 
 PASSWORD = "calibrate-bench"
 ORGS_PER_BATCH = 20

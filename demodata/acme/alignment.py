@@ -8,9 +8,8 @@ no tech bet supports — the two open items of the agenda. Idempotent.
 from datetime import datetime, time, timedelta
 
 from accounts.models import Role
-
-from .models import Bet, BetLink, BetSheet, Call, Confidence, Side
-from .quarters import current_quarter
+from calibration.alignment.models import Bet, BetLink, BetSheet, Call, Confidence, Side
+from calibration.alignment.quarters import current_quarter
 
 
 def populate(org):

@@ -1,9 +1,7 @@
 """Generated initiatives for `manage.py generate_dataset`: dates, revisions, indicators, slip
 plans and the slips they triggered, with the history create_shared/save_shared would write."""
 
-from calibration.dataset import shift
-
-from .models import (
+from calibration.timeline.models import (
     EstimateRevision,
     Initiative,
     LeadingIndicator,
@@ -11,6 +9,7 @@ from .models import (
     SlipEvent,
     SlipPlanStep,
 )
+from demodata.generate.batch import shift
 
 INITIATIVES_PER_ORG = 60
 REVISIONS_PER_INITIATIVE = 10

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from .models import Initiative, LeadingIndicator, SlipPlanStep
+from calibration.timeline.models import Initiative, LeadingIndicator, SlipPlanStep
 
 
 def populate(org):

@@ -1,9 +1,10 @@
 """Shared machinery for `manage.py generate_dataset`: a seeded, bulk-inserted dataset.
 
-Each conversation app has a `dataset.py` with `generate(batch)` that adds its records for
-the organizations of one batch. Records are written with `bulk_create` (no per-row
-`create_shared`), so the history (Change rows) is written here explicitly, in bulk, the
-way `create_shared` / `save_shared` would have written it.
+Each conversation has a module beside this one (timeline.py, alignment.py, constraints.py,
+reminders.py) with a `generate(batch, ...)` that adds its records for the organizations of
+one batch. Records are written with `bulk_create` (no per-row `create_shared`), so the
+history (Change rows) is written here explicitly, in bulk, the way `create_shared` /
+`save_shared` would have written it.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
-from .models import Change
+from calibration.models import Change
 
 BATCH_SIZE = 2000
 
