@@ -80,8 +80,9 @@ def _sheet(batch, seed, quarter, is_current):
         starts_on=quarter.starts_on,
         ends_on=quarter.ends_on,
         session_minutes=rng.choice([30, 30, 45, 60]),
-        revision=rng.randint(5, 60),
     )
+    # Once the sheet's revision counter; still drawn, so a seed keeps giving the same data.
+    rng.randint(5, 60)
     sheet._seed, sheet._bets = seed, []
     created_on = shift(quarter.starts_on, days=-rng.randint(7, 20))
     batch.created(sheet, seed.ceo, batch.at(min(created_on, seed.today), rng))
