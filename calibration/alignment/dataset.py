@@ -5,9 +5,9 @@ divergence agenda, plus the history create_shared/save_shared would write."""
 import datetime
 
 from calibration.dataset import shift
+from calibration.quarters import Quarter
 
 from .models import Bet, BetLink, BetSheet, Call, Confidence, Side
-from .quarters import Quarter
 
 QUARTERS = 12
 

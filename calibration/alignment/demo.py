@@ -8,9 +8,9 @@ no tech bet supports — the two open items of the agenda. Idempotent.
 from datetime import datetime, time, timedelta
 
 from accounts.models import Role
+from calibration.quarters import current_quarter
 
 from .models import Bet, BetLink, BetSheet, Call, Confidence, Side
-from .quarters import current_quarter
 
 
 def populate(org):

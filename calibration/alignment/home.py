@@ -2,8 +2,9 @@
 
 from django.db.models import Q
 
+from calibration.quarters import current_quarter
+
 from .models import BetSheet, with_everything
-from .quarters import current_quarter
 
 
 def home_sheets(org, quarter):

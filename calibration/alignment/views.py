@@ -25,12 +25,12 @@ from django_htmx.http import reswap, retarget
 from calibration.editing import save_or_explain, wants_fragment
 from calibration.models import EditConflict
 from calibration.pagecache import kept_until_changed
+from calibration.quarters import current_quarter
 from calibration.tenancy import get_for_org, leaders_only
 
 from .drift import drift_report
 from .forms import BetForm, CallForm, ReopenForm, SessionForm
 from .models import MAX_BETS_PER_SIDE, Bet, BetLink, BetSheet, Call, Side, with_everything
-from .quarters import current_quarter
 
 PAGE = "alignment/sheet.html"
 SAME_MOMENT = (

@@ -297,7 +297,7 @@ if LeadingIndicator is not None:
 
 try:
     from calibration.alignment.models import BetSheet
-    from calibration.alignment.quarters import Quarter
+    from calibration.quarters import Quarter
 except ImportError:  # pragma: no cover
     BetSheet = None
 

@@ -10,11 +10,12 @@ import time_machine
 from django.test import Client
 from icalendar import Calendar
 
+from calibration.quarters import Quarter
+
 from .helpers import london_nine, subjects, to
 
 alignment = pytest.importorskip("calibration.alignment.models", reason="alignment not merged yet")
 Bet, BetSheet, Call = alignment.Bet, alignment.BetSheet, alignment.Call
-Quarter = pytest.importorskip("calibration.alignment.quarters").Quarter
 
 pytestmark = pytest.mark.django_db
 
