@@ -19,9 +19,9 @@ from calibration.cadence import (
     uid,
     weekly_after,
 )
+from calibration.quarters import Quarter
 
 from .models import BetSheet, with_everything
-from .quarters import Quarter
 
 
 def sheet_path(org_slug, sheet):

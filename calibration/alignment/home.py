@@ -2,9 +2,13 @@
 
 from django.db.models import Q
 
+<<<<<<< HEAD
 from . import cadence
+=======
+from calibration.quarters import current_quarter
+
+>>>>>>> arch-quarter
 from .models import BetSheet, with_everything
-from .quarters import current_quarter
 
 
 def home_sheets(org, quarter):

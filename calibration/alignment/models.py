@@ -9,7 +9,7 @@ closed and becomes the record of the quarter; the next quarter starts from its o
 Public API for other features (reminders, constraints):
 
 * ``BetSheet.current_for(org)`` — this quarter's sheet or None; ``BetSheet.latest_for(org)``.
-* ``sheet.quarter`` (a ``quarters.Quarter``), ``sheet.label``, ``sheet.is_closed``.
+* ``sheet.quarter`` (a ``calibration.quarters.Quarter``), ``sheet.label``, ``sheet.is_closed``.
 * ``sheet.session_at`` (scheduled, aware datetime or None), ``sheet.session_minutes``,
   ``sheet.session_held`` / ``sheet.held_on``, ``sheet.session_ends_at``.
 * ``sheet.divergence_agenda()`` → [AgendaItem(bet, kind, minutes, starts_at_minute, call)].
@@ -31,9 +31,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from calibration.models import Change, SharedRecord
+<<<<<<< HEAD
 from calibration.pagecache import data_version
 
-from .quarters import Quarter
+from calibration.quarters import Quarter
+=======
+from calibration.quarters import Quarter
+>>>>>>> arch-quarter
 
 MAX_BETS_PER_SIDE = 5
 SESSION_MINUTES = 30
@@ -90,7 +94,7 @@ class BetSheet(SharedRecord):
 
     @property
     def label(self):
-        return f"FY{self.fiscal_year % 100:02d} Q{self.quarter_number}"
+        return self.quarter.label
 
     @property
     def dates_label(self):

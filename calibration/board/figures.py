@@ -15,9 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
+from calibration.quarters import Quarter
 from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator
-
-from .quarters import fiscal_quarter, label_for_key
 
 TIMELINE_LABELS = {"best": "best case", "expected": "expected case", "worst": "worst case"}
 FIELD_LABELS = {
@@ -36,6 +35,11 @@ STATUS_CHOICES = [
 SORT_CHOICES = [("risk", "Risk (lowest probability first)"), ("date", "Date (plan)")]
 AUDIENCE_CHOICES = [*Initiative.Audience.choices, ("none", "no commitment yet")]
 NO_QUARTER = "none"
+
+
+def quarter_label(quarter):
+    """How the board names a quarter: its label and its months, "FY27 Q2 (Apr–Jun 2027)"."""
+    return f"{quarter.label} ({quarter.months_label})"
 
 
 @dataclass
@@ -61,8 +65,8 @@ class Row:
     commitment: datetime.date | None
     audience: str  # key ("board", …) or ""
     audience_label: str
-    quarter: str  # key ("2027Q2") or ""
-    quarter_label: str
+    quarter: str  # Quarter.key ("2027Q2") or ""
+    quarter_label: str  # as presented: a snapshot keeps the label its rows were shown with
     probability: float | None  # of meeting the commitment, 0..1
     gap_weeks: float | None  # positive: the commitment is earlier than the plan
     tracking: str  # best, expected, worst
@@ -187,9 +191,10 @@ def row_for(initiative, today):
     """The Row of one initiative (uses the prefetches of ``with_everything``)."""
     i = initiative
     org = i.organization
-    quarter_key, quarter_label = ("", "")
+    quarter_key = quarter_text = ""
     if i.commitment_date:
-        quarter_key, quarter_label = fiscal_quarter(i.commitment_date, org.fiscal_year_start_month)
+        quarter = Quarter.containing(i.commitment_date, org.fiscal_year_start_month)
+        quarter_key, quarter_text = quarter.key, quarter_label(quarter)
     change = i.last_estimate_change()
     last_change = last_by = last_reason = last_short = ""
     last_on = None
@@ -226,7 +231,7 @@ def row_for(initiative, today):
         audience=i.commitment_audience or "",
         audience_label=i.get_commitment_audience_display() if i.commitment_audience else "",
         quarter=quarter_key,
-        quarter_label=quarter_label,
+        quarter_label=quarter_text,
         probability=i.probability_of_meeting_commitment(),
         gap_weeks=i.gap_weeks(),
         tracking=tracking,
@@ -266,9 +271,12 @@ class Filters:
         status = params.get("status", "active")
         audience = params.get("audience", "")
         sort = params.get("sort", "risk")
+        quarter = params.get("quarter", "")
+        if quarter != NO_QUARTER and Quarter.from_key(quarter) is None:
+            quarter = ""
         return cls(
             status=status if status in dict(STATUS_CHOICES) else "active",
-            quarter=params.get("quarter", "")[:12],
+            quarter=quarter,
             audience=audience if audience in dict(AUDIENCE_CHOICES) else "",
             sort=sort if sort in dict(SORT_CHOICES) else "risk",
         )
@@ -288,7 +296,8 @@ class Filters:
         if self.quarter == NO_QUARTER:
             words.append("no commitment quarter")
         elif self.quarter:
-            words.append("commitment in " + label_for_key(self.quarter, start_month))
+            quarter = Quarter.from_key(self.quarter, start_month)
+            words.append("commitment in " + (quarter_label(quarter) if quarter else self.quarter))
         words.append("sorted by " + ("risk" if self.sort == "risk" else "date"))
         return ", ".join(words)
 

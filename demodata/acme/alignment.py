@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 
 from accounts.models import Role
 from calibration.alignment.models import Bet, BetLink, BetSheet, Call, Confidence, Side
-from calibration.alignment.quarters import current_quarter
+from calibration.quarters import current_quarter
 
 
 def populate(org):

@@ -5,7 +5,7 @@ divergence agenda, plus the history create_shared/save_shared would write."""
 import datetime
 
 from calibration.alignment.models import Bet, BetLink, BetSheet, Call, Confidence, Side
-from calibration.alignment.quarters import Quarter
+from calibration.quarters import Quarter
 from demodata.generate.batch import shift
 
 QUARTERS = 12

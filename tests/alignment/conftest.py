@@ -1,7 +1,7 @@
 import pytest
 
 from calibration.alignment.models import Bet, BetLink, BetSheet, Call, Side
-from calibration.alignment.quarters import current_quarter
+from calibration.quarters import current_quarter
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from calibration.alignment.models import Bet, BetSheet, Side
-from calibration.alignment.quarters import current_quarter
+from calibration.quarters import current_quarter
 from tests.alignment.conftest import add_bet
 
 pytestmark = pytest.mark.django_db(transaction=True)

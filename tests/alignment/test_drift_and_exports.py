@@ -146,7 +146,7 @@ def test_the_printable_page_is_one_landscape_page(ceo_client, org, full_sheet):
 
 
 def grow(org, ceo, cto, quarters, bets_per_side):
-    from calibration.alignment.quarters import current_quarter
+    from calibration.quarters import current_quarter
 
     quarter = current_quarter(org)
     for _ in range(quarters):

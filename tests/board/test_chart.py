@@ -6,7 +6,8 @@ import pytest
 
 from calibration.board import chart
 from calibration.board.chart import Axis
-from calibration.board.quarters import fiscal_quarter, label_for_key
+from calibration.board.figures import quarter_label
+from calibration.quarters import Quarter
 
 D = datetime.date
 
@@ -71,14 +72,17 @@ def test_truncate_keeps_short_text_and_cuts_long_text_with_an_ellipsis():
 
 
 def test_calendar_quarters_when_the_fiscal_year_starts_in_january():
-    assert fiscal_quarter(D(2027, 5, 3)) == ("2027Q2", "2027 Q2 (Apr–Jun)")
-    assert fiscal_quarter(D(2027, 12, 31))[0] == "2027Q4"
+    q = Quarter.containing(D(2027, 5, 3))
+    assert (q.key, quarter_label(q)) == ("2027Q2", "FY27 Q2 (Apr–Jun 2027)")
+    assert Quarter.containing(D(2027, 12, 31)).key == "2027Q4"
 
 
 def test_fiscal_quarters_are_named_by_the_year_the_fiscal_year_ends_in():
     # Fiscal year starting in April: May 2027 is in FY28 Q1, February 2028 in FY28 Q4.
-    assert fiscal_quarter(D(2027, 5, 3), 4) == ("2028Q1", "FY28 Q1 (Apr–Jun 2027)")
-    assert fiscal_quarter(D(2028, 2, 1), 4) == ("2028Q4", "FY28 Q4 (Jan–Mar 2028)")
-    assert label_for_key("2028Q1", 4) == "FY28 Q1 (Apr–Jun 2027)"
+    q = Quarter.containing(D(2027, 5, 3), 4)
+    assert (q.key, quarter_label(q)) == ("2028Q1", "FY28 Q1 (Apr–Jun 2027)")
+    q = Quarter.containing(D(2028, 2, 1), 4)
+    assert (q.key, quarter_label(q)) == ("2028Q4", "FY28 Q4 (Jan–Mar 2028)")
+    assert quarter_label(Quarter.from_key("2028Q1", 4)) == "FY28 Q1 (Apr–Jun 2027)"
     # A quarter that spans two calendar years.
-    assert fiscal_quarter(D(2027, 12, 15), 11)[1] == "FY28 Q1 (Nov 2027–Jan 2028)"
+    assert quarter_label(Quarter.containing(D(2027, 12, 15), 11)) == "FY28 Q1 (Nov 2027–Jan 2028)"

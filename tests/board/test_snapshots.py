@@ -177,3 +177,30 @@ def test_observers_read_snapshots_and_the_comparison(client, observer, org, ceo,
     assert "1 unchanged" in compared
     then, now = [s for s in svgs(compared)]
     assert len(rows(then)) == len(rows(now)) == 1
+
+
+def test_a_snapshot_keeps_the_quarter_labels_it_was_presented_with(
+    ceo_client, org, ceo, make_initiative
+):
+    """Before quarters had one label the board named a January fiscal year's quarters
+    "2027 Q2 (Apr–Jun)". A snapshot stored then is read, exported and compared as it was
+    presented: its rows are not relabelled."""
+    make_initiative(title="Payments", commitment_date=D(2027, 5, 10), commitment_audience="board")
+    snap = take_snapshot(
+        org, by=ceo, title="March board", meeting_date=D(2027, 3, 4), params={"quarter": "2027Q2"}
+    )
+    assert [r["quarter_label"] for r in snap.figures] == ["FY27 Q2 (Apr–Jun 2027)"]
+    old_label = "2027 Q2 (Apr–Jun)"
+    BoardSnapshot.objects.filter(pk=snap.pk).update(
+        figures=[{**row, "quarter_label": old_label} for row in snap.figures],
+        filters_description=f"Active initiatives, commitment in {old_label}, sorted by risk",
+    )
+    location = f"/o/acme/board/snapshots/{snap.pk}/"
+
+    page = ceo_client.get(location).content.decode()
+    assert old_label in page and "FY27 Q2" not in page
+    heading, row = csv_rows(ceo_client.get(f"{location}csv/"))
+    assert row[heading.index("Commitment quarter")] == old_label
+    assert ceo_client.get(f"{location}pdf/").content.startswith(b"%PDF")
+    compared = ceo_client.get(f"{location}compare/").content.decode()
+    assert "1 unchanged" in compared

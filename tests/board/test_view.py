@@ -176,7 +176,7 @@ def test_filters_by_status_audience_and_commitment_quarter(ceo_client, make_init
     assert titles("?status=proposed") == ["Someday"]
     assert titles("?status=bogus&sort=bogus") == titles("")
     page = ceo_client.get(URL).content.decode()
-    assert "2027 Q2 (Apr–Jun)" in page and "2027 Q3 (Jul–Sep)" in page
+    assert "FY27 Q2 (Apr–Jun 2027)" in page and "FY27 Q3 (Jul–Sep 2027)" in page
 
 
 def test_quarter_filter_follows_the_fiscal_year(ceo_client, org, make_initiative):

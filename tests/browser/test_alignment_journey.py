@@ -8,7 +8,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from calibration.alignment.quarters import current_quarter
+from calibration.quarters import current_quarter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from calibration.alignment.models import Bet, BetSheet, Side
-from calibration.alignment.quarters import current_quarter
 from calibration.constraints.models import Constraint, Decision
+from calibration.quarters import current_quarter
 from calibration.timeline.models import Initiative
 from tests.factories import OrganizationFactory, Role, member
 

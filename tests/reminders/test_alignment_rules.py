@@ -11,7 +11,7 @@ from django.test import Client
 from icalendar import Calendar
 
 from calibration.alignment.models import Bet, BetSheet, Call
-from calibration.alignment.quarters import Quarter
+from calibration.quarters import Quarter
 
 from .helpers import london_nine, subjects, to
 
