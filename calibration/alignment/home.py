@@ -2,12 +2,9 @@
 
 from django.db.models import Q
 
-<<<<<<< HEAD
-from . import cadence
-=======
 from calibration.quarters import current_quarter
 
->>>>>>> arch-quarter
+from . import cadence
 from .models import BetSheet, with_everything
 
 

@@ -31,13 +31,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from calibration.models import Change, SharedRecord
-<<<<<<< HEAD
 from calibration.pagecache import data_version
-
 from calibration.quarters import Quarter
-=======
-from calibration.quarters import Quarter
->>>>>>> arch-quarter
 
 MAX_BETS_PER_SIDE = 5
 SESSION_MINUTES = 30

@@ -25,13 +25,8 @@ from calibration import access
 from calibration.access import get_for_org, leaders_only
 from calibration.editing import save_or_explain, wants_fragment
 from calibration.models import EditConflict
-<<<<<<< HEAD
 from calibration.pagecache import data_version, kept_until_changed
-=======
-from calibration.pagecache import kept_until_changed
 from calibration.quarters import current_quarter
-from calibration.tenancy import get_for_org, leaders_only
->>>>>>> arch-quarter
 
 from .drift import drift_report
 from .forms import BetForm, CallForm, ReopenForm, SessionForm
