@@ -14,6 +14,7 @@ import zipfile
 
 from django.apps import apps
 from django.core import serializers
+from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
@@ -140,8 +141,6 @@ def import_organization(data):
 
 def _reset_sequences():
     """Imported rows keep their ids; make the next ids follow them (PostgreSQL)."""
-    from django.core.management.color import no_style
-
     models = [Organization, User, Membership, Invitation, *organization_models()]
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     with connection.cursor() as cursor:

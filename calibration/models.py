@@ -99,7 +99,7 @@ class SharedRecord(models.Model):
         otherwise raise EditConflict with the record as it now stands."""
         if self.pk is None:
             raise ValueError("save_shared() is for existing records; use create_shared().")
-        kept = self.version, self.updated_at
+        kept, saved = (self.version, self.updated_at), False
         try:
             with transaction.atomic():
                 self._lock_parent()
@@ -111,9 +111,10 @@ class SharedRecord(models.Model):
                 old, new = zip_changes(before.snapshot(), self.snapshot())
                 if new:
                     self._record_change(Change.CHANGED, old, new, by, note)
-        except BaseException:
-            self.version, self.updated_at = kept  # nothing was written
-            raise
+            saved = True
+        finally:
+            if not saved:  # refused or failed: nothing was written, the instance says so
+                self.version, self.updated_at = kept
         return self
 
     def delete_shared(self, *, by, expected_version, note=""):

@@ -35,6 +35,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
+from accounts.models import Membership, Organization, User
+
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
 
 
@@ -70,8 +72,6 @@ def touch_organization(org_id):
 
 
 def _organizations_of(instance):
-    from accounts.models import Membership, Organization, User
-
     if isinstance(instance, Organization):
         return [instance.pk]
     if isinstance(instance, User):
