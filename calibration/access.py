@@ -59,6 +59,11 @@ def may_acknowledge(membership):
     return may_write(membership)
 
 
+def may_agree(membership, constraint):
+    """The leader who did not make a constraint's decision agrees to it."""
+    return may_write(membership) and constraint.awaits_agreement_from_other_than(membership.user_id)
+
+
 def may_mark_done(user, action):
     """A slip-plan action is marked done by the person who owns it (an observer too)."""
     return action.owner_id is not None and action.owner_id == user.pk

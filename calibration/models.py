@@ -121,12 +121,13 @@ class SharedRecord(models.Model):
         with transaction.atomic():
             self._lock_parent()
             before = self._lock(expected_version)
+            last_state = before.snapshot()  # before its related records go
             for name in self.deleted_with:
                 for child in _related(self, name):
                     child.delete_shared(
                         by=by, expected_version=child.version, note=note or f"deleted with {self}"
                     )
-            self._record_change(Change.DELETED, before.snapshot(), {}, by, note)
+            self._record_change(Change.DELETED, last_state, {}, by, note)
             self.delete()
             self.changed(before, by=by, note=note, deleted=True)
 

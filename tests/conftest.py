@@ -26,6 +26,13 @@ def own_cache_namespace(settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex}}
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Every member a test creates has a password; the production hasher takes a good part of
+    a second per hash by design. Tests that are about passwords work the same with MD5."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def rendered_every_time(settings):
     """For tests that count what rendering a page costs: no kept pages (pagecache.py)."""

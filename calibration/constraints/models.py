@@ -393,8 +393,9 @@ class Constraint(SharedRecord):
         if self.decision != Decision.REVISIT:
             self.revisit_on = None
 
-    def may_agree(self, user):
-        return bool(self.decision) and self.agreed_by_id is None and self.decided_by_id != user.pk
+    def awaits_agreement_from_other_than(self, user_id):
+        """A decision is made, not agreed yet, and `user_id` is not who made it."""
+        return bool(self.decision) and self.agreed_by_id is None and self.decided_by_id != user_id
 
     def path_slots_left(self, paths):
         return MAX_PATHS - len(paths)

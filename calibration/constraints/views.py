@@ -131,7 +131,7 @@ def detail_context(request, org, constraint, *, editing="", form=None, saved="")
         "saved": saved,
         "slots_left": constraint.path_slots_left(paths),
         "may": {s: may_write_section(membership, s, roles) for s in SECTIONS},
-        "may_agree": access.may_write(membership) and constraint.may_agree(request.user),
+        "may_agree": access.may_agree(membership, constraint),
         "changes": constraint_history(constraint, paths),
     }
 
@@ -209,7 +209,7 @@ def constraint_edit(request, org, pk, section):
 def constraint_agree(request, org, pk):
     constraint = load_constraint(org, pk)
     form = forms.AgreementForm(request.POST, instance=constraint)
-    if not constraint.may_agree(request.user):
+    if not access.may_agree(request.membership, constraint):
         return after_save(request, org, constraint, "Nothing to agree to: the decision is yours.")
     if save_or_explain(
         form,

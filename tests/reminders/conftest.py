@@ -144,9 +144,3 @@ def run(django_capture_on_commit_callbacks):
         return mail.outbox[before:]
 
     return dispatch_at
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Creating members hashes a password; the reminders tests create many."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
