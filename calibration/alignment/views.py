@@ -58,7 +58,9 @@ def board_context(request, sheet, *, done=(), notice="", **extra):
     htmx as `editing`), minus the ones this request just finished (`done`)."""
     timezone.activate(sheet.organization.tz)  # times on the sheet are the company's
     params = request.POST if request.method == "POST" else request.GET
-    preserved = set(params.getlist("editing")) - set(done) - set(params.getlist("done"))
+    # Only htmx keeps a form in place (hx-preserve); a whole page shows every form it has.
+    editing = set(params.getlist("editing")) if wants_fragment(request) else set()
+    preserved = editing - set(done) - set(params.getlist("done"))
     agenda = sheet.divergence_agenda()
     by_bet = {item.bet.pk: item for item in agenda}
     ceo_bets, cto_bets = sheet.ceo_bets(), sheet.cto_bets()

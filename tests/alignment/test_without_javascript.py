@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from calibration.alignment.models import Side
-from tests.alignment.conftest import add_bet
+from tests.alignment.conftest import add_bet, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,92 @@ def test_observers_cannot_open_edit_forms(client, org, sheet, two_bets, observer
         reverse("alignment:session", args=[org.slug, sheet.pk]) + "?edit",
     ]:
         assert client.get(url).status_code == 403, url
+
+
+def test_a_stale_bet_save_without_javascript_shows_the_conflict_and_keeps_the_text(
+    ceo_client, org, sheet, two_bets, cto
+):
+    business, _ = two_bets
+    business.title = "Logos, per the CTO"
+    business.save_shared(by=cto, expected_version=1)
+
+    response = ceo_client.post(
+        reverse("alignment:bet", args=[org.slug, business.pk]),
+        {
+            "title": "Logos in banking",
+            "expected_outcome": "x",
+            "confidence": "high",
+            "notes": "",
+            "version": 1,
+            "editing": business.dom_id,
+        },
+    )
+
+    page = response.content.decode()
+    assert "Both of you changed this" in page and 'value="Logos in banking"' in page
+
+
+def test_an_invalid_bet_save_without_javascript_shows_the_error_and_keeps_the_text(
+    ceo_client, org, sheet, two_bets
+):
+    business, _ = two_bets
+    response = ceo_client.post(
+        reverse("alignment:bet", args=[org.slug, business.pk]),
+        {
+            "title": "",
+            "expected_outcome": "Keep this outcome",
+            "confidence": "high",
+            "notes": "",
+            "version": 1,
+            "editing": business.dom_id,
+        },
+    )
+    page = response.content.decode()
+    assert "This field is required" in page and "Keep this outcome" in page
+
+
+def test_a_stale_call_without_javascript_shows_the_conflict_and_keeps_the_text(
+    ceo_client, org, sheet, two_bets, cto
+):
+    _, tech = two_bets
+    call = make_call(sheet, tech, "continue", cto, reason="Ahead on purpose")
+    call.reason = "Ahead on purpose, said the CTO"
+    call.save_shared(by=cto, expected_version=1)
+
+    response = ceo_client.post(
+        reverse("alignment:call", args=[org.slug, tech.pk]),
+        {
+            "kind": "stop",
+            "target": "",
+            "rewrite": "",
+            "reason": "We stop it, typed by the CEO",
+            "version": 1,
+            "editing": f"item-{tech.pk}",
+        },
+    )
+
+    page = response.content.decode()
+    assert "Both of you changed this" in page and "We stop it, typed by the CEO" in page
+
+
+def test_a_stale_session_save_without_javascript_shows_the_conflict_and_keeps_the_text(
+    ceo_client, org, sheet, cto
+):
+    sheet.attendees = "Ada, Tom"
+    sheet.save_shared(by=cto, expected_version=sheet.version)
+
+    response = ceo_client.post(
+        reverse("alignment:session", args=[org.slug, sheet.pk]),
+        {
+            "session_at": "",
+            "session_minutes": 45,
+            "held_on": "",
+            "attendees": "Ada and the board",
+            "session_notes": "Notes the CEO typed",
+            "version": 1,
+            "editing": "session",
+        },
+    )
+
+    page = response.content.decode()
+    assert "Both of you changed this" in page and "Notes the CEO typed" in page
