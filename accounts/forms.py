@@ -1,9 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from . import throttle
 from .models import LEADER_ROLES, Membership, Organization, Role, User
+
+ACCOUNT_WINDOW = 15 * 60  # seconds: as long as django-axes locks an address
 
 
 class SignupForm(forms.Form):
@@ -141,10 +145,38 @@ class MemberRoleForm(forms.Form):
 
 class LoginForm(AuthenticationForm):
     """Django's log-in form with the email's length enforced before authenticating (Django
-    only sets the widget's maxlength), so an absurd address never reaches the lockout log."""
+    only sets the widget's maxlength), so an absurd address never reaches the lockout log.
+
+    django-axes locks an account from one address after a few failures; this form also
+    limits failures per account from anywhere (ACCOUNT_FAILURE_LIMIT in a window), so guesses
+    spread over many addresses stop too. It counts per address typed, whether or not such an
+    account exists, and says the same either way."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "account_paused": (
+            "Too many failed log-ins for this email address. Logging in to it is paused for "
+            "15 minutes; if you forgot your password, reset it."
+        ),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(
             MaxLengthValidator(self.fields["username"].max_length)
         )
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if email and throttle.attempts("login-account", email) >= settings.ACCOUNT_FAILURE_LIMIT:
+            raise forms.ValidationError(
+                self.error_messages["account_paused"], code="account_paused"
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if email:
+                throttle.over_limit(
+                    "login-account", email, settings.ACCOUNT_FAILURE_LIMIT, ACCOUNT_WINDOW
+                )
+            raise

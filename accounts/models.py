@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core import signing
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +18,15 @@ from django.utils.text import slugify
 MONTHS = [(i, date(2000, i, 1).strftime("%B")) for i in range(1, 13)]
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 INVITATION_LIFETIME = timedelta(days=7)
+
+# A name or a title is one line: a line break or another control character in it would break
+# the mail headers it ends up in (a subject naming the planning cycle) and the pages' layout.
+single_line = RegexValidator(
+    r"[\x00-\x1f\x7f\u2028\u2029]",
+    "Keep it on one line, without line breaks or control characters.",
+    code="not_single_line",
+    inverse_match=True,
+)
 
 
 class UserManager(BaseUserManager):
@@ -40,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Logs in with their email address."""
 
     email = models.EmailField("email address", unique=True)
-    name = models.CharField("display name", max_length=100)
+    name = models.CharField("display name", max_length=100, validators=[single_line])
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -76,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Organization(models.Model):
     """A company. Everything in Calibrate belongs to exactly one organization."""
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[single_line])
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", choices=[(z, z) for z in TIME_ZONES])
     fiscal_year_start_month = models.PositiveSmallIntegerField(

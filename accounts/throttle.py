@@ -17,10 +17,19 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _cache_key(scope, key):
+    digest = hashlib.sha256(f"{scope}:{key}".lower().encode()).hexdigest()[:32]
+    return f"throttle:{scope}:{digest}"
+
+
+def attempts(scope, key):
+    """How many attempts were counted for (scope, key) in the current window."""
+    return cache.get(_cache_key(scope, key), 0)
+
+
 def over_limit(scope, key, limit, window_seconds):
     """Count one more attempt for (scope, key); True once more than `limit` were made in the window."""
-    digest = hashlib.sha256(f"{scope}:{key}".lower().encode()).hexdigest()[:32]
-    cache_key = f"throttle:{scope}:{digest}"
+    cache_key = _cache_key(scope, key)
     cache.add(cache_key, 0, window_seconds)
     try:
         count = cache.incr(cache_key)

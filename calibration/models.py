@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from accounts.models import Organization
+from accounts.models import Organization, single_line
 
 BOOKKEEPING_FIELDS = {"id", "organization", "version", "created_at", "updated_at"}
 
@@ -67,6 +67,25 @@ class SharedRecord(models.Model):
             for f in cls._meta.concrete_fields
             if f.name not in BOOKKEEPING_FIELDS and getattr(f, "editable", True)
         ]
+
+    def clean_fields(self, exclude=None):
+        """Besides each field's own rules: every one-line text (a CharField, not a
+        TextField) holds one line."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if field.name in (exclude or ()) or field.name in errors:
+                continue
+            if isinstance(field, models.CharField) and not field.choices:
+                try:
+                    single_line(getattr(self, field.attname) or "")
+                except ValidationError as error:
+                    errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def snapshot(self):
         """Each tracked field as a person would read it, keyed by field name."""

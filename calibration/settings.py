@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "calibration.tenancy.OrganizationMiddleware",
+    "calibration.tenancy.PrivatePagesMiddleware",
 ]
 
 # How long a rendered page may be kept when nothing in its organization changes
@@ -134,6 +135,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures for one account from any number of addresses before log-in to it pauses for 15
+# minutes (accounts.forms.LoginForm): higher than the per-address limit, so one person's typos
+# never trip it, while guesses spread over many addresses stop.
+ACCOUNT_FAILURE_LIMIT = int(os.environ.get("ACCOUNT_FAILURE_LIMIT", "10"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"

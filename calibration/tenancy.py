@@ -49,6 +49,22 @@ class OrganizationMiddleware:
         return None
 
 
+class PrivatePagesMiddleware:
+    """A page made for a signed-in person is theirs alone: no shared cache or browser
+    history keeps it (a board figure must not outlive the session on a shared computer).
+    Responses that set their own policy (the calendar feed) keep it. Kept pages
+    (pagecache.py) are a server-side cache keyed by reader and are unaffected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
 def organization_context(request):
     membership = getattr(request, "membership", None)
     return {

@@ -50,3 +50,37 @@ def test_an_absurdly_long_address_is_refused_at_the_field(client):
 
     assert response.status_code == 200
     assert "at most 254 characters" in response.content.decode()
+
+
+def test_failures_for_one_account_from_many_addresses_pause_it(client, ceo, settings):
+    for n in range(settings.ACCOUNT_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": ceo.email, "password": "guess"},
+            REMOTE_ADDR=f"198.51.100.{n + 1}",
+        )
+
+    page = client.post(
+        reverse("login"),
+        {"username": ceo.email, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+    )
+
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed log-ins for this email address" in page.content.decode()
+
+
+def test_the_account_pause_says_the_same_for_an_address_with_no_account(client, settings):
+    for n in range(settings.ACCOUNT_FAILURE_LIMIT + 1):
+        page = client.post(
+            reverse("login"),
+            {"username": "nobody@acme.test", "password": "guess"},
+            REMOTE_ADDR=f"198.51.100.{n + 1}",
+        )
+    assert "Too many failed log-ins for this email address" in page.content.decode()
+
+
+def test_pages_for_a_signed_in_person_are_kept_by_no_cache(client, ceo, org):
+    client.force_login(ceo)
+    for url in (reverse("home", args=[org.slug]), reverse("new_organization")):
+        assert client.get(url)["Cache-Control"] == "private, no-store", url

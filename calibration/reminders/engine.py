@@ -229,7 +229,11 @@ class RetryLater(Exception):
         self.token, self.countdown, self.error = token, countdown, error
 
 
+# Worth trying again later: the server or the network.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
+# Never going to work for this message (a header Django refuses, text it cannot encode): it
+# fails at once and shows, instead of being retried until the budget runs out.
+MESSAGE_ERRORS = (ValueError, UnicodeError)
 
 
 def take(pk, token, now):
@@ -276,6 +280,9 @@ def send(reminder, mine):
         return give_up(mine_q, reminder.attempts + 1, error)
     try:
         message.send()
+    except MESSAGE_ERRORS as error:
+        log.warning("reminder %s cannot be sent: %s", pk, error_text(error))
+        return give_up(mine_q, reminder.attempts + 1, error)
     except SMTP_ERRORS as error:
         attempts = reminder.attempts + 1
         text = error_text(error)

@@ -84,7 +84,8 @@ def build_message(reminder, obj):
     }
     host = urlsplit(settings.SITE_URL).hostname or "calibrate"
     message = EmailMultiAlternatives(
-        subject=f"[{org.name}] {described.subject}",
+        # One line, whatever was stored: a line break would break the header.
+        subject=" ".join(f"[{org.name}] {described.subject}".split()),
         body=render_to_string("reminders/emails/reminder.txt", context),
         to=[reminder.recipient.email],
         headers={

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.mail import BadHeaderError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -214,3 +216,42 @@ def test_a_mail_that_cannot_be_built_fails_visibly_instead_of_looping(claimed, m
     with time_machine.travel(NINE, tick=False):
         assert engine.deliver(pk, token) == "failed"
     assert "KeyError" in Reminder.objects.get(pk=pk).last_error
+
+
+@pytest.mark.django_db
+def test_a_message_the_mail_layer_refuses_fails_once_and_shows_on_the_reminders_page(
+    claimed, monkeypatch, ceo_client
+):
+    def refuse(self, *args, **kwargs):
+        raise BadHeaderError("Header values can't contain newlines")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    pk, token = claimed[0]
+    with time_machine.travel(NINE, tick=False):
+        assert engine.deliver(pk, token) == "failed"
+    reminder = Reminder.objects.get(pk=pk)
+    assert (reminder.state, reminder.attempts) == ("failed", 1)
+    page = ceo_client.get("/o/acme/reminders/").text
+    assert "BadHeaderError" in page
+
+
+@pytest.mark.django_db
+def test_a_line_break_in_a_planning_cycle_name_is_refused(org, ceo):
+    with pytest.raises(ValidationError) as refused:
+        PlanningCycle.create_shared(
+            by=ceo, organization=org, name="FY27\nBcc: everyone", starts_on=date(2026, 3, 2)
+        )
+    assert "one line" in refused.value.message_dict["name"][0]
+
+
+@pytest.mark.django_db
+def test_a_line_break_already_stored_never_reaches_a_mail_header(
+    cycle, leaders, django_capture_on_commit_callbacks
+):
+    PlanningCycle.objects.filter(pk=cycle.pk).update(name="FY27\r\nBcc: everyone")
+    with django_capture_on_commit_callbacks(execute=True):
+        with time_machine.travel(NINE, tick=False):
+            claimed = claim_all()
+    with time_machine.travel(NINE, tick=False):
+        assert {engine.deliver(pk, token) for pk, token in claimed} == {"sent"}
+    assert all("\n" not in m.subject and "\r" not in m.subject for m in mail.outbox)
