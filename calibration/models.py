@@ -141,6 +141,7 @@ class SharedRecord(models.Model):
             self._lock_parent()
             before = self._lock(expected_version)
             last_state = before.snapshot()  # before its related records go
+            self.changed(before, by=by, note=note, deleted=True)
             for name in self.deleted_with:
                 for child in _related(self, name):
                     child.delete_shared(
@@ -148,13 +149,14 @@ class SharedRecord(models.Model):
                     )
             self._record_change(Change.DELETED, last_state, {}, by, note)
             self.delete()
-            self.changed(before, by=by, note=note, deleted=True)
 
     def changed(self, before, *, by, note, deleted=False):
         """The hook: the rules that follow from a change, run inside the write's
-        transaction after the row is written. `before` is the row as it was (None when
-        created); `deleted` says the row is gone. Raising (e.g. ValidationError) undoes the
-        whole write. Fields derived from the change are written with `write_derived`."""
+        transaction, under its locks. For a create or a save it runs after the row is
+        written, with `before` the row as it was (None when created); for a delete
+        (`deleted`) it runs before the row and its related records go. Raising (e.g.
+        ValidationError) undoes the whole write. Fields derived from the change are written
+        with `write_derived`."""
 
     def write_derived(self, **fields):
         """Set fields that follow from a change (an acknowledgement cleared, a baseline

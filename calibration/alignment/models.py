@@ -181,7 +181,7 @@ class BetSheet(SharedRecord):
                     cto_bet=copies[link.cto_bet_id],
                     ceo_bet=copies[link.ceo_bet_id],
                 )
-        Bet.renumber(self)
+        Bet.renumber(self, by=by)
 
     def next_quarter(self):
         return self.quarter.next()
@@ -355,8 +355,9 @@ class Bet(SheetChildMixin, SharedRecord):
 
     sheet = models.ForeignKey(BetSheet, models.CASCADE, related_name="bets")
     side = models.CharField(max_length=3, choices=Side.choices, editable=False)
-    # Order by size, 1 = biggest. Reordering does not bump versions (see `move`).
-    position = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Order by size, 1 = biggest: assigned under the sheet's lock, changed only by `move`
+    # and `place`, each change versioned and in the history. Not in any form.
+    position = models.PositiveSmallIntegerField("place in its column", default=0)
     title = models.CharField("bet", max_length=140)
     expected_outcome = models.TextField("what we expect it to get us")
     confidence = models.CharField(
@@ -372,6 +373,16 @@ class Bet(SheetChildMixin, SharedRecord):
 
     class Meta:
         ordering = ["sheet", "side", "position", "pk"]
+        constraints = [
+            # Checked when the transaction commits, so two bets can swap places. SQLite, the
+            # laptop default, cannot defer it and skips it (models.W038, silenced in
+            # settings); there the sheet's lock alone keeps places unique.
+            models.UniqueConstraint(
+                fields=["sheet", "side", "position"],
+                name="one_bet_per_place",
+                deferrable=models.Deferrable.DEFERRED,
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -402,8 +413,9 @@ class Bet(SheetChildMixin, SharedRecord):
 
     def changed(self, before, *, by, note, deleted=False):
         super().changed(before, by=by, note=note, deleted=deleted)
-        if deleted:
-            Bet.renumber(BetSheet(pk=self.sheet_id))
+        if deleted:  # the bets below it move up
+            others = Bet.objects.filter(sheet_id=self.sheet_id, side=self.side).exclude(pk=self.pk)
+            Bet.place(others.order_by("position", "pk"), by=by, note=f"“{self}” left the column")
 
     # --- links (prefetched by `with_everything`) ----------------------------------------
 
@@ -452,9 +464,9 @@ class Bet(SheetChildMixin, SharedRecord):
         self.delete_shared(by=by, expected_version=expected_version, note=note)
 
     def move(self, direction, *, by):
-        """Swap with the neighbour above ("up") or below ("down"). Order is not content, so it
-        does not bump versions (nobody's open edit conflicts with a reorder); the move is
-        still written to the history. Returns False when there is no neighbour."""
+        """Swap with the neighbour above ("up") or below ("down"). Each bet whose place
+        changes takes a version step and a history row, so an edit opened before the move
+        can never write the old place back. Returns False when there is no neighbour."""
         with transaction.atomic():
             self._lock_parent()
             self.check_sheet_open()
@@ -467,33 +479,34 @@ class Bet(SheetChildMixin, SharedRecord):
             other_index = index - 1 if direction == "up" else index + 1
             if not 0 <= other_index < len(column):
                 return False
-            column[index], column[other_index] = column[other_index], column[index]
-            for position, bet in enumerate(column, start=1):
-                if bet.position != position:
-                    old = bet.position
-                    Bet.objects.filter(pk=bet.pk).update(position=position)
-                    if bet.pk == self.pk:
-                        bet._record_change(
-                            Change.CHANGED,
-                            {"position": old},
-                            {"position": position},
-                            by,
-                            f"Moved {direction}",
-                        )
-                    bet.position = position
-            self.position = next(b.position for b in column if b.pk == self.pk)
+            mine, theirs = column[index], column[other_index]
+            opposite = "down" if direction == "up" else "up"
+            mine.position, theirs.position = theirs.position, mine.position
+            theirs.save_shared(
+                by=by,
+                expected_version=theirs.version,
+                note=f"Moved {opposite} (“{mine}” moved {direction})",
+            )
+            mine.save_shared(by=by, expected_version=mine.version, note=f"Moved {direction}")
+            self.position, self.version = mine.position, mine.version
         return True
 
     @classmethod
-    def renumber(cls, sheet):
+    def place(cls, bets, *, by, note):
+        """Number `bets` (one column, read under the sheet's lock) 1, 2, 3 … in the order
+        given; each bet whose place changes is saved as a change of its own."""
+        bets = list(bets)
+        for position, bet in enumerate(bets, start=1):
+            if bet.position != position:
+                bet.position = position
+                bet.save_shared(by=by, expected_version=bet.version, note=note)
+        return bets
+
+    @classmethod
+    def renumber(cls, sheet, *, by):
         for side in Side.values:
-            for position, pk in enumerate(
-                cls.objects.filter(sheet=sheet, side=side)
-                .order_by("position", "pk")
-                .values_list("pk", flat=True),
-                start=1,
-            ):
-                cls.objects.filter(pk=pk).update(position=position)
+            column = cls.objects.filter(sheet=sheet, side=side).order_by("position", "pk")
+            cls.place(column, by=by, note="Renumbered")
 
 
 class BetLink(SheetChildMixin, SharedRecord):

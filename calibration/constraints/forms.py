@@ -8,7 +8,7 @@ from calibration.alignment.models import Bet
 from calibration.editing import SharedRecordForm
 from calibration.timeline.models import Initiative
 
-from .models import Constraint, Decision, Direction, Path
+from .models import PATH_GONE, Constraint, Decision, Direction, Path
 
 AMOUNT = re.compile(
     r"^\s*(?P<number>[+-]?[\d.,_\s\u00a0\u202f]*\d[\d.,_\s\u00a0\u202f]*)(?P<unit>.*)$"
@@ -200,6 +200,7 @@ class PathChoiceMixin:
             field = self.fields[name]
             field.queryset = self.instance.paths.all()
             field.label_from_instance = str
+            field.error_messages["invalid_choice"] = PATH_GONE
 
 
 class RecommendationForm(PathChoiceMixin, ConstraintSectionForm):

@@ -282,6 +282,11 @@ class Constraint(SharedRecord):
                 condition=Q(current_value__gt=0) & Q(required_value__gt=0),
                 name="constraint_values_positive",
             ),
+            # "We take a path" names the path.
+            models.CheckConstraint(
+                condition=~Q(decision="chosen") | Q(chosen_path__isnull=False),
+                name="chosen_decision_names_its_path",
+            ),
         ]
 
     def __str__(self):
@@ -380,6 +385,22 @@ class Constraint(SharedRecord):
         return bool(self.decision) and self.agreed_by_id is None
 
     # --- writing it --------------------------------------------------------------------------
+
+    def changed(self, before, *, by, note, deleted=False):
+        """The paths it names are its own and still there — checked under its lock, which
+        every path write takes first, so a path deleted a moment ago is caught here. A
+        constraint being deleted first lets go of its paths, so they can go with it."""
+        if deleted:
+            self.write_derived(decision=Decision.UNDECIDED, chosen_path=None, recommended_path=None)
+            return
+        paths = set(Path.objects.filter(constraint=self).values_list("pk", flat=True))
+        errors = {
+            name: PATH_GONE
+            for name in ("chosen_path", "recommended_path")
+            if getattr(self, f"{name}_id") and getattr(self, f"{name}_id") not in paths
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def record_decision(self, by):
         """Called before saving a changed decision: who decided and when; the other
@@ -494,6 +515,22 @@ class Path(SharedRecord):
         if errors:
             raise ValidationError(errors)
 
+    def changed(self, before, *, by, note, deleted=False):
+        """The recommended or the chosen path is not removed from under its constraint:
+        that is changed first (checked under the constraint's lock)."""
+        if not deleted:
+            return
+        constraint = Constraint.objects.get(pk=self.constraint_id)
+        role = (
+            "chosen"
+            if constraint.chosen_path_id == self.pk
+            else "recommended"
+            if constraint.recommended_path_id == self.pk
+            else None
+        )
+        if role:
+            raise ValidationError(f"{self} is the {role} path: change that first, then remove it.")
+
     def weeks_text(self):
         if self.weeks_best or self.weeks_worst:
             best = self.weeks_best or self.weeks_expected
@@ -537,6 +574,7 @@ class Path(SharedRecord):
         )
 
 
+PATH_GONE = "That path was just deleted by someone else: choose again."
 TOO_MANY_PATHS = (
     "A constraint has at most three paths. Edit or remove one of them to add another — "
     "more options than three blur the decision."

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -251,17 +251,12 @@ def path_edit(request, org, pk, path_pk):
 def path_delete(request, org, pk, path_pk):
     constraint = load_constraint(org, pk)
     path = load_path(org, constraint, path_pk)
-    if path.pk in (constraint.recommended_path_id, constraint.chosen_path_id):
-        role = "recommended" if path.pk == constraint.recommended_path_id else "chosen"
-        message = f"{path} is the {role} path: change that first, then remove it."
-        if wants_fragment(request):
-            return render_detail(request, org, constraint, saved=message)
-        messages.error(request, message)
-        return redirect("constraints:detail", org.slug, constraint.pk)
     try:
         path.delete_shared(by=request.user, expected_version=int(request.POST.get("version", -1)))
     except (EditConflict, ValueError):
         message = f"{path} changed since you opened it; it was not removed."
+    except ValidationError as refused:
+        message = " ".join(refused.messages)
     else:
         message = f"{path} removed (kept in the history)."
     return after_save(request, org, constraint, message)

@@ -79,9 +79,32 @@ def test_moving_a_bet_up_reorders_the_column_and_keeps_history(ceo_client, org, 
 
     assert [b.title for b in reload(sheet).ceo_bets()] == ["Small", "Big"]
     small.refresh_from_db()
-    assert small.version == 1  # an open edit of the bet does not conflict with a reorder
+    assert small.version == 2  # a move is a versioned change, like any other
     assert small.history().first().note == "Moved up"
-    assert big.pk
+    assert big.history().first().note == "Moved down (“Small” moved up)"
+
+
+def test_an_edit_opened_before_a_move_never_writes_the_old_place_back(
+    ceo_client, cto_client, org, sheet, ceo
+):
+    add_bet(sheet, Side.CEO, "Big", ceo)
+    small = add_bet(sheet, Side.CEO, "Small", ceo)
+    opened_at = small.version
+
+    ceo_client.post(reverse("alignment:move_bet", args=[org.slug, small.pk]), {"direction": "up"})
+    cto_client.post(
+        reverse("alignment:bet", args=[org.slug, small.pk]),
+        {
+            "title": "Small, renamed",
+            "expected_outcome": small.expected_outcome,
+            "confidence": small.confidence,
+            "notes": "",
+            "version": opened_at,
+        },
+    )
+
+    assert [(b.title, b.position) for b in reload(sheet).ceo_bets()][1] == ("Big", 2)
+    assert [b.position for b in reload(sheet).ceo_bets()] == [1, 2]
 
 
 def test_moving_the_top_bet_up_changes_nothing(ceo_client, org, sheet, ceo):

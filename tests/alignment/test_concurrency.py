@@ -1,37 +1,14 @@
 """Two leaders at the same moment, on two database connections."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from calibration.alignment.models import Bet, BetSheet, Side
 from calibration.quarters import current_quarter
 from tests.alignment.conftest import add_bet
+from tests.races import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = job()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=20)
-    return outcomes
 
 
 def test_two_fifth_bets_at_once_one_is_refused(org, ceo, cto):
