@@ -27,11 +27,12 @@ BOOKKEEPING_FIELDS = {"id", "organization", "version", "created_at", "updated_at
 
 class EditConflict(Exception):
     """Someone saved the record after this edit began. `current` is the record as it now is
-    (None if it was deleted)."""
+    (None if it was deleted); `fields`, when known, the fields both people changed."""
 
-    def __init__(self, current):
+    def __init__(self, current, fields=None):
         super().__init__("The record was changed by someone else.")
         self.current = current
+        self.fields = fields
 
 
 class SharedRecordQuerySet(models.QuerySet):
@@ -113,17 +114,31 @@ class SharedRecord(models.Model):
             record._record_change(Change.CREATED, {}, record.snapshot(), by, note)
         return record
 
-    def save_shared(self, *, by, expected_version, note=""):
-        """Save this instance's field values if nobody saved since `expected_version`;
-        otherwise raise EditConflict with the record as it now stands."""
+    def save_shared(self, *, by, expected_version, note="", base=None):
+        """Save this instance's field values, edited by someone who read the record at
+        `expected_version`.
+
+        When someone saved since, the edit is merged with theirs if `base` is given — the
+        raw values (`raw_values`) the person was shown, for the fields they could edit; the
+        other fields' base is what this instance held when it was loaded. Per field: one
+        this person did not change takes what is stored now; one only they changed is
+        applied; one both changed to different values is a conflict. Conflicts (or, without
+        a base, any save since) raise EditConflict with the record as it now stands and
+        the conflicting fields; nothing is written. After a merge, `kept_theirs` names the
+        fields the other person's save contributed.
+        """
         if self.pk is None:
             raise ValueError("save_shared() is for existing records; use create_shared().")
+        loaded = getattr(self, "_loaded", None) or raw_values(self)
         kept, saved = (self.version, self.updated_at), False
+        self.kept_theirs = []
         try:
             with transaction.atomic():
                 self._lock_parent()
-                before = self._lock(expected_version)
-                self.version = expected_version + 1
+                before = self._lock(expected_version, mergeable=base is not None)
+                if before.version != expected_version:
+                    self._merge(before, {**loaded, **base})
+                self.version = before.version + 1
                 self.updated_at = timezone.now()
                 self.save()
                 self.changed(before, by=by, note=note)
@@ -135,6 +150,26 @@ class SharedRecord(models.Model):
             if not saved:  # refused or failed: nothing was written, the instance says so
                 self.version, self.updated_at = kept
         return self
+
+    def _merge(self, current, base):
+        """Take what others saved since `base` into this instance, field by field (see
+        save_shared); EditConflict when both changed a field to different values."""
+        conflicts = []
+        for field in self._meta.concrete_fields:
+            if field.name in BOOKKEEPING_FIELDS:
+                continue
+            mine, theirs = raw_value(self, field), raw_value(current, field)
+            was = base.get(field.name, theirs)
+            if mine == was:
+                if theirs != was:
+                    setattr(self, field.attname, field.value_from_object(current))
+                    self.kept_theirs.append(field.name)
+            elif theirs not in (was, mine):
+                conflicts.append(field.name)
+        if conflicts:
+            raise EditConflict(current, fields=conflicts)
+        # Each change was valid alone; together they must be too (best before worst …).
+        self.full_clean(validate_unique=False, validate_constraints=False)
 
     def delete_shared(self, *, by, expected_version, note=""):
         with transaction.atomic():
@@ -178,12 +213,13 @@ class SharedRecord(models.Model):
                 "deleted by someone else; nothing was saved."
             )
 
-    def _lock(self, expected_version):
+    def _lock(self, expected_version, mergeable=False):
         """The stored row, locked until the write commits; EditConflict unless it is still
-        at `expected_version` (a deleted row is a conflict with nothing)."""
+        at `expected_version` — or, when the edit can be merged, unless it is gone (a
+        deleted row is a conflict with nothing)."""
         model = type(self)
         before = model._base_manager.select_for_update().filter(pk=self.pk).first()
-        if before is None or before.version != expected_version:
+        if before is None or (before.version != expected_version and not mergeable):
             raise EditConflict(before)
         return before
 
@@ -209,6 +245,26 @@ def _related(record, name):
     if hasattr(related, "all"):
         return list(related.all())
     return [related]
+
+
+def raw_value(record, field):
+    """A field's stored value in a plain, comparable form that survives JSON: a foreign key
+    as its id, a date as ISO text, a decimal normalised, a list as it is."""
+    value = field.value_from_object(record)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+def raw_values(record, names=None):
+    """{field name: raw value} of the record's concrete fields (or of `names`)."""
+    return {
+        f.name: raw_value(record, f)
+        for f in record._meta.concrete_fields
+        if names is None or f.name in names
+    }
 
 
 def zip_changes(before, after):

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "calibration.notices.HtmxMessagesMiddleware",
     "axes.middleware.AxesMiddleware",
     "calibration.tenancy.OrganizationMiddleware",
     "calibration.tenancy.PrivatePagesMiddleware",

@@ -37,7 +37,7 @@ def history(request, org):
 @kept_until_changed
 def planning_cycles(request, org):
     form = PlanningCycleForm(request.POST or None)
-    if request.method == "POST" and save_or_explain(form, by=request.user, organization=org):
+    if request.method == "POST" and save_or_explain(form, request, organization=org):
         messages.success(request, f"Planning cycle “{form.instance}” added.")
         return redirect("planning_cycles", org.slug)
     cycles = PlanningCycle.objects.for_org(org)
@@ -48,7 +48,7 @@ def planning_cycle(request, org, pk):
     """One cycle: shown, or edited inline (HTMX) or on its own page without JavaScript."""
     cycle = get_for_org(org, PlanningCycle, pk=pk)
     form = PlanningCycleForm(request.POST or None, instance=cycle)
-    saved = request.method == "POST" and save_or_explain(form, by=request.user)
+    saved = request.method == "POST" and save_or_explain(form, request)
     fragment = wants_fragment(request)
     if saved and not fragment:
         messages.success(request, f"“{cycle}” saved.")

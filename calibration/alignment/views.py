@@ -257,7 +257,7 @@ def add_bet(request, org, pk):
     form = BetForm(
         request.POST, instance=Bet(sheet=sheet, side=side, organization=org, carry_status="")
     )
-    if save_or_explain(form, by=request.user, organization=org):
+    if save_or_explain(form, request, organization=org):
         bet = form.instance
         if wants_fragment(request):
             return render_board(request, sheet, done=[f"add-{side}"], new_bet=bet)
@@ -284,7 +284,7 @@ def bet(request, org, pk):
             return _closed(request, sheet)
         form = BetForm(request.POST or None, instance=bet)
         form.fields["title"].widget.attrs["autofocus"] = True
-        if request.method == "POST" and save_or_explain(form, by=request.user):
+        if request.method == "POST" and save_or_explain(form, request):
             return after_change(request, sheet, done=[bet.dom_id])
         if wants_fragment(request):
             return render(request, PAGE + "#bet-form", {"bet": bet, "form": form, "sheet": sheet})
@@ -425,7 +425,7 @@ def call(request, org, pk):
     form = CallForm(request.POST or None, instance=instance, bet=bet)
     if request.method == "POST":
         form.instance.made_on = org.today()
-        if save_or_explain(form, by=request.user, organization=org, made_by=request.user):
+        if save_or_explain(form, request, organization=org, made_by=request.user):
             notice = f"Call made on “{bet}”: {form.instance.short_label}."
             return after_change(request, sheet, done=[f"item-{bet.pk}"], notice=notice)
     elif "edit" not in request.GET:
@@ -450,7 +450,7 @@ def session(request, org, pk):
         return _closed(request, sheet)
     form = SessionForm(request.POST or None, instance=sheet)
     if request.method == "POST":
-        if save_or_explain(form, by=request.user):
+        if save_or_explain(form, request):
             return after_change(request, sheet, done=["session"], notice="Session saved.")
     elif "edit" not in request.GET:
         if wants_fragment(request):

@@ -8,7 +8,12 @@ from calibration.alignment.models import Bet
 from calibration.editing import SharedRecordForm
 from calibration.timeline.models import Initiative
 
-from .models import PATH_GONE, Constraint, Decision, Direction, Path
+from .models import Constraint, Decision, Direction, Path
+
+NOT_ITS_PATH = (
+    "Select a valid choice: that is not one of this constraint's paths (it may have just been "
+    "deleted by someone else)."
+)
 
 AMOUNT = re.compile(
     r"^\s*(?P<number>[+-]?[\d.,_\s\u00a0\u202f]*\d[\d.,_\s\u00a0\u202f]*)(?P<unit>.*)$"
@@ -200,7 +205,7 @@ class PathChoiceMixin:
             field = self.fields[name]
             field.queryset = self.instance.paths.all()
             field.label_from_instance = str
-            field.error_messages["invalid_choice"] = PATH_GONE
+            field.error_messages["invalid_choice"] = NOT_ITS_PATH
 
 
 class RecommendationForm(PathChoiceMixin, ConstraintSectionForm):

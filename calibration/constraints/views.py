@@ -90,7 +90,7 @@ def constraint_new(request, org):
     form = forms.NewConstraintForm(
         request.POST or None, initial=prefill(org, request.GET), today=today, org=org
     )
-    if request.method == "POST" and save_or_explain(form, by=request.user, organization=org):
+    if request.method == "POST" and save_or_explain(form, request, organization=org):
         messages.success(
             request,
             f"Constraint “{form.instance}” recorded. Next: the paths that would close the gap.",
@@ -199,7 +199,7 @@ def constraint_edit(request, org, pk, section):
         decided = (form.instance.decision, form.instance.chosen_path_id, form.instance.revisit_on)
         if decided != decided_before or not constraint.decided_by_id:
             form.instance.record_decision(request.user)
-    if save_or_explain(form, by=request.user, **extra):
+    if save_or_explain(form, request, **extra):
         return after_save(request, org, constraint, SAVED[section])
     # The form holds what was typed; the page around it shows what is saved.
     return render_detail(request, org, load_constraint(org, pk), editing=section, form=form)
@@ -213,7 +213,7 @@ def constraint_agree(request, org, pk):
         return after_save(request, org, constraint, "Nothing to agree to: the decision is yours.")
     if save_or_explain(
         form,
-        by=request.user,
+        request,
         note="agreed to the decision",
         agreed_by=request.user,
         agreed_at=timezone.now(),
@@ -228,7 +228,7 @@ def constraint_agree(request, org, pk):
 def path_add(request, org, pk):
     constraint = load_constraint(org, pk)
     form = forms.PathForm(request.POST, constraint=constraint)
-    if save_or_explain(form, by=request.user, organization=org):
+    if save_or_explain(form, request, organization=org):
         return after_save(request, org, constraint, f"{form.instance} added.")
     return render_detail(request, org, constraint, editing="new-path", form=form)
 
@@ -242,7 +242,7 @@ def path_edit(request, org, pk, path_pk):
     constraint = load_constraint(org, pk)
     path = load_path(org, constraint, path_pk)
     form = forms.PathForm(request.POST, instance=path)
-    if save_or_explain(form, by=request.user):
+    if save_or_explain(form, request):
         return after_save(request, org, constraint, f"{form.instance} saved.")
     return render_detail(request, org, constraint, editing=f"path-{path.pk}", form=form)
 
@@ -299,7 +299,7 @@ def path_to_initiative(request, org, path_pk):
     form = InitiativeCreateForm(request.POST or None, org=org, initial={**initial, "owner": owner})
     if request.method == "POST":
         with transaction.atomic():
-            saved = save_or_explain(form, by=request.user, organization=org)
+            saved = save_or_explain(form, request, organization=org)
             if saved:
                 path = Path.objects.select_for_update().get(pk=path.pk)
                 path.initiative = form.instance

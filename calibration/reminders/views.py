@@ -61,7 +61,7 @@ def index(request, org, **forms):
 @require_POST
 def preferences(request, org):
     form = PreferenceForm(request.POST, instance=preference_for(org, request.user), prefix="pref")
-    if save_or_explain(form, by=request.user, organization=org, user=request.user):
+    if save_or_explain(form, request, organization=org, user=request.user):
         messages.success(request, "Your reminder choices are saved.")
         return redirect("reminders:index", org.slug)
     return index(request, org, preference_form=form, status=400)
@@ -70,7 +70,7 @@ def preferences(request, org):
 @require_POST
 def org_settings(request, org):
     form = ReminderSettingsForm(request.POST, instance=settings_for(org), prefix="settings")
-    if save_or_explain(form, by=request.user, organization=org):
+    if save_or_explain(form, request, organization=org):
         messages.success(request, "Checkpoint reminder days saved.")
         return redirect("reminders:index", org.slug)
     return index(request, org, settings_form=form, status=400)

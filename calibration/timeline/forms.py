@@ -35,7 +35,7 @@ class ReasonMixin(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        moved = [n for n in self.changed_data if n in ESTIMATE_FIELDS.values()]
+        moved = [n for n in self.changed_by_you() if n in ESTIMATE_FIELDS.values()]
         if (
             moved
             and self.instance.pk

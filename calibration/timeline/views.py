@@ -120,7 +120,7 @@ def new_initiative(request, org):
     form = InitiativeCreateForm(
         request.POST or None, org=org, initial={"owner": owner, "start_date": org.today()}
     )
-    if request.method == "POST" and save_or_explain(form, by=request.user, organization=org):
+    if request.method == "POST" and save_or_explain(form, request, organization=org):
         messages.success(request, f"Initiative “{form.instance}” created.")
         return redirect("timeline:initiative", org.slug, form.instance.pk)
     return render(request, "timeline/new.html", {"form": form})
@@ -217,7 +217,7 @@ def section(request, org, pk, name):
     form = form_class(request.POST or None, instance=record, org=org)
     if request.method == "POST":
         note = form.data.get("reason", "") if "reason" in form.fields else ""
-        if save_or_explain(form, by=request.user, note=note.strip()):
+        if save_or_explain(form, request, note=note.strip()):
             if wants_fragment(request):
                 return _body(request, org, pk)
             messages.success(request, f"“{record}” saved.")
@@ -266,7 +266,7 @@ def _child_view(request, org, model, form_class, kind, pk=None, child_pk=None):
     context_key = f"{kind}_form" if child is None else "child_form"
     if request.method == "POST":
         extra = {} if child else {"initiative": initiative}
-        if save_or_explain(form, by=request.user, organization=org, **extra):
+        if save_or_explain(form, request, organization=org, **extra):
             if wants_fragment(request):
                 return _body(request, org, pk)
             messages.success(request, f"“{form.instance}” saved.")
