@@ -65,11 +65,28 @@ def record_ids(org, per_type=2):
 
 
 class FormParser(HTMLParser):
-    """Collects forms (action or hx-post, method, fields) and hx-get links of a page."""
+    """Collects forms (action or hx-post, method, fields) and hx-get links of a page.
+
+    A form's "fields" are what a browser submits as the page fills it in: an input's value,
+    a checked box or radio (unchecked ones are None, their values listed under
+    "__options__<name>"), a textarea's text, a select's selected option (else its first); a
+    name given several values maps to a list. "types" gives each field's input type (a text
+    input's inputmode when it has one), "required" the fields marked required, and
+    "buttons" the (name, value) of each named submit button."""
 
     def __init__(self):
         super().__init__()
         self.forms, self.hx_gets, self.links, self._form = [], [], [], None
+        self._select = self._textarea = None
+
+    def _add(self, name, value):
+        fields = self._form["fields"]
+        if fields.get(name) is None:
+            fields[name] = value
+        elif isinstance(fields[name], list):
+            fields[name].append(value)
+        else:
+            fields[name] = [fields[name], value]
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -85,26 +102,64 @@ class FormParser(HTMLParser):
                 "action": target,
                 "method": method,
                 "fields": {},
+                "types": {},
+                "buttons": [],
+                "required": set(),
                 "htmx": bool(a.get("hx-post")),
             }
             self.forms.append(self._form)
-        elif self._form is not None and tag in ("input", "textarea", "select") and a.get("name"):
-            kind = a.get("type", tag)
+        elif self._form is None:
+            return
+        elif tag == "button" and a.get("name") and a.get("type", "submit") == "submit":
+            self._form["buttons"].append((a["name"], a.get("value", "")))
+        elif tag in ("input", "textarea", "select") and a.get("name"):
+            name, kind = a["name"], a.get("type", tag)
             if kind in ("submit", "button", "file", "image", "reset"):
                 return
+            # A text input asking for a number or an address says so in its inputmode.
+            self._form["types"][name] = a.get("inputmode", kind) if kind == "text" else kind
+            if "required" in a:
+                self._form["required"].add(name)
             if kind in ("checkbox", "radio") and "checked" not in a:
-                self._form["fields"].setdefault(a["name"], None)
-                self._form["fields"].setdefault("__options__" + a["name"], []).append(
+                self._form["fields"].setdefault(name, None)
+                self._form["fields"].setdefault("__options__" + name, []).append(
                     a.get("value", "on")
                 )
-                return
-            self._form["fields"][a["name"]] = a.get("value", "")
-        elif self._form is not None and tag == "option" and "selected" in a:
-            pass
+            elif tag == "select":
+                self._select = {
+                    "name": name,
+                    "options": [],
+                    "chosen": [],
+                    "multiple": "multiple" in a,
+                }
+            elif tag == "textarea":
+                self._textarea = {"name": name, "text": []}
+            else:
+                self._add(name, a.get("value", "on" if kind in ("checkbox", "radio") else ""))
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append(a.get("value", ""))
+            if "selected" in a:
+                self._select["chosen"].append(a.get("value", ""))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea["text"].append(data)
 
     def handle_endtag(self, tag):
         if tag == "form":
-            self._form = None
+            self._form = self._select = self._textarea = None
+        elif tag == "select" and self._select is not None:
+            select, self._select = self._select, None
+            chosen = select["chosen"] or ([] if select["multiple"] else select["options"][:1])
+            self._form["fields"].setdefault(select["name"], None)
+            for value in chosen:
+                self._add(select["name"], value)
+            self._form["fields"]["__options__" + select["name"]] = select["options"]
+        elif tag == "textarea" and self._textarea is not None:
+            textarea, self._textarea = self._textarea, None
+            text = "".join(textarea["text"])
+            # A browser drops the newline right after <textarea> (Django writes one).
+            self._add(textarea["name"], text[1:] if text.startswith("\n") else text)
 
 
 def parse(html):
@@ -115,14 +170,19 @@ def parse(html):
 
 def get_pages(client, org, ids, limit=300):
     """Every org page a leader can GET: one per URL pattern (with a fitting id), then every
-    page those link to (following redirects), and the fragments they load via hx-get."""
+    page those link to (following redirects), and the fragments they load via hx-get (each
+    fetched once)."""
     prefix = f"/o/{org.slug}/"
-    queue = []
+    queue, opened = [], {}
     for route, _pattern, conv in org_patterns():
         for object_id in ids if takes_object(conv) else [None]:
             url = build(route, conv, org.slug, object_id)
-            if client.get(url).status_code == 200:
+            response = client.get(url)
+            if response.status_code == 200:
                 queue.append((url, route))
+                opened[url] = response  # the walk below reads it from here
+                break
+            if response.status_code == 405:  # POST only: no id makes it a page
                 break
     pages, seen = [], set()
     while queue and len(pages) < limit:
@@ -130,7 +190,9 @@ def get_pages(client, org, ids, limit=300):
         if url in seen:
             continue
         seen.add(url)
-        response = client.get(url, follow=True)
+        response = opened.pop(url, None)
+        if response is None:
+            response = client.get(url, follow=True)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         final = response.request["PATH_INFO"]
@@ -142,11 +204,12 @@ def get_pages(client, org, ids, limit=300):
             parts = urlsplit(target)
             if parts.path.startswith(prefix) and not parts.query and target not in seen:
                 queue.append((parts.path, name + " → link"))
-    fragments = []
+    fragments, fetched = [], set()
     for url, name, html in pages:
-        for hx in set(parse(html).hx_gets):
+        for hx in dict.fromkeys(parse(html).hx_gets):
             full = urljoin(url, hx)
-            if urlsplit(full).path.startswith(prefix):
+            if urlsplit(full).path.startswith(prefix) and full not in fetched:
+                fetched.add(full)  # many pages load the same fragment: fetch it once
                 response = client.get(full, HTTP_HX_REQUEST="true")
                 if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                     fragments.append((full, name + " (fragment)", response.content.decode()))
