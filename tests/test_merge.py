@@ -19,8 +19,8 @@ from calibration.reminders.models import ReminderSettings
 from calibration.timeline.models import LeadingIndicator, SlipPlanStep
 from tests.alignment.conftest import add_bet, make_call
 from tests.constraints.conftest import make_constraint, make_path
-from tests.pageforms import form_data
 from tests.timeline.conftest import new_initiative
+from tests.urlwalk import form_data
 
 pytestmark = pytest.mark.django_db
 

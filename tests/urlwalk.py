@@ -168,6 +168,19 @@ def parse(html):
     return parser
 
 
+def form_data(html, action, page=""):
+    """What a browser would submit for the form on the page (at `page`) that posts to path
+    `action` (a form without an action posts to its page)."""
+    for form in parse(html).forms:
+        if urlsplit(urljoin(page, form["action"])).path == urlsplit(action).path:
+            return {
+                name: value
+                for name, value in form["fields"].items()
+                if value is not None and not name.startswith("__options__")
+            }
+    raise AssertionError(f"no form posting to {action} on the page")
+
+
 def get_pages(client, org, ids, limit=300):
     """Every org page a leader can GET: one per URL pattern (with a fitting id), then every
     page those link to (following redirects), and the fragments they load via hx-get (each
