@@ -256,8 +256,10 @@ class Constraint(SharedRecord):
 
     # --- the decision ------------------------------------------------------------------------
     decision = models.CharField(max_length=8, choices=Decision.choices, blank=True, default="")
+    # A chosen path is not deleted from under its decision (the constraint changes its
+    # decision first), except together with the constraint itself.
     chosen_path = models.ForeignKey(
-        "Path", models.SET_NULL, null=True, blank=True, related_name="+"
+        "Path", models.RESTRICT, null=True, blank=True, related_name="+"
     )
     decision_reason = models.TextField("reason", blank=True)
     revisit_on = models.DateField("revisit on", null=True, blank=True)

@@ -44,22 +44,29 @@ def generate(batch):
             paths.extend(_paths(batch, constraint))
             _decide(batch, constraint)
             constraints.append(constraint)
-    # The path foreign keys are set once both sides have primary keys.
-    chosen = [(c, c.recommended_path, c.chosen_path) for c in constraints]
+    # The path foreign keys are set once both sides have primary keys ("we take a path"
+    # must name its path, so that decision waits for them too).
+    chosen = [(c, c.recommended_path, c.chosen_path, c.decision) for c in constraints]
     for constraint in constraints:
         constraint.recommended_path = constraint.chosen_path = None
+        if constraint.decision == Decision.CHOSEN:
+            constraint.decision = Decision.UNDECIDED
     batch.bulk(Constraint, constraints)
     batch.bulk(Path, paths)
-    rows = [(c.pk, r.pk if r else None, ch.pk if ch else None) for c, r, ch in chosen if r or ch]
+    rows = [
+        (c.pk, r.pk if r else None, ch.pk if ch else None, d) for c, r, ch, d in chosen if r or ch
+    ]
     if rows:
         table = connection.ops.quote_name(Constraint._meta.db_table)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET recommended_path_id = %s, chosen_path_id = %s WHERE id = %s",
-                [(r, ch, pk) for pk, r, ch in rows],
+                f"UPDATE {table} SET recommended_path_id = %s, chosen_path_id = %s, "
+                "decision = %s WHERE id = %s",
+                [(r, ch, d, pk) for pk, r, ch, d in rows],
             )
-    for constraint, recommended, chosen_path in chosen:
+    for constraint, recommended, chosen_path, decision in chosen:
         constraint.recommended_path, constraint.chosen_path = recommended, chosen_path
+        constraint.decision = decision
     return constraints
 
 
