@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError
 
+from .live import is_refresh
 from .models import BOOKKEEPING_FIELDS, EditConflict, raw_value, raw_values
 
 BASE_SALT = "calibrate.editing.base"
@@ -311,5 +312,8 @@ def save_or_explain(form, request, *, organization=None, note="", **extra):
 
 def wants_fragment(request):
     """Whether to answer with the edited part of the page only: an htmx request, and not
-    htmx restoring a page from its history (that needs the whole page)."""
-    return bool(request.htmx and not request.htmx.history_restore_request)
+    htmx restoring a page from its history, nor a live page fetching itself again after a
+    change (those need the whole page)."""
+    return bool(
+        request.htmx and not request.htmx.history_restore_request and not is_refresh(request)
+    )

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "calibration.tenancy.OrganizationMiddleware",
     "calibration.tenancy.PrivatePagesMiddleware",
+    "calibration.live.KeepWhatIsTypedMiddleware",
 ]
 
 # How long a rendered page may be kept when nothing in its organization changes
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "calibration.tenancy.organization_context",
+                "calibration.live.live_context",
             ],
         },
     }

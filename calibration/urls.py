@@ -2,12 +2,13 @@ from django.urls import include, path
 
 from accounts.urls import org_urlpatterns
 
-from . import views
+from . import live, views
 from .reminders import views as reminders_views
 
 org_patterns = [
     path("", views.home, name="home"),
     path("history/", views.history, name="history"),
+    path("live/", live.check, name="live"),
     path("export/", views.export_data, name="export"),
     path("planning/", views.planning_cycles, name="planning_cycles"),
     path("planning/<int:pk>/", views.planning_cycle, name="planning_cycle"),

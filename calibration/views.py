@@ -9,6 +9,7 @@ from .access import get_for_org, leaders_only
 from .editing import save_or_explain, wants_fragment
 from .forms import PlanningCycleForm
 from .home import conversation_sections
+from .live import live_page
 from .models import Change, EditConflict, PlanningCycle
 from .pagecache import kept_until_changed
 
@@ -19,6 +20,7 @@ def landing(request):
     return render(request, "landing.html")
 
 
+@live_page
 @kept_until_changed
 def home(request, org):
     return render(
@@ -26,6 +28,7 @@ def home(request, org):
     )
 
 
+@live_page
 @kept_until_changed
 def history(request, org):
     """Everything that changed in the organization's shared records, newest first."""

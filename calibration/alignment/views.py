@@ -24,6 +24,7 @@ from django_htmx.http import reswap, retarget
 from calibration import access
 from calibration.access import get_for_org, leaders_only
 from calibration.editing import save_or_explain, wants_fragment
+from calibration.live import live_page
 from calibration.models import EditConflict
 from calibration.pagecache import data_version, kept_until_changed
 from calibration.quarters import current_quarter
@@ -203,6 +204,7 @@ def _started_message(sheet):
     return text
 
 
+@live_page(refresh=False)
 @kept_until_changed
 def sheet_page(request, org, pk):
     _activate(org)
@@ -501,6 +503,7 @@ def reopen(request, org, pk):
 # --- drift and exports -----------------------------------------------------------------
 
 
+@live_page
 @kept_until_changed
 def drift(request, org):
     sheets = list(with_everything(BetSheet.objects.for_org(org)).order_by("starts_on"))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from calibration.access import get_for_org, leaders_only
 from calibration.editing import SharedRecordForm
+from calibration.live import live_page
 from calibration.pagecache import kept_until_changed
 from calibration.timeline.models import initiative_url
 
@@ -84,6 +85,7 @@ def chart_context(org, board, title):
     }
 
 
+@live_page
 @require_GET
 @kept_until_changed
 def board_view(request, org):
@@ -96,6 +98,7 @@ def board_view(request, org):
     return render(request, "board/board.html", context)
 
 
+@live_page
 @require_GET
 @kept_until_changed
 def board_table(request, org):

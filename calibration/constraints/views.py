@@ -13,6 +13,7 @@ from calibration import access
 from calibration.access import get_for_org, leaders_only
 from calibration.alignment.models import Bet
 from calibration.editing import save_or_explain, wants_fragment
+from calibration.live import live_page
 from calibration.models import EditConflict
 from calibration.pagecache import kept_until_changed
 from calibration.timeline.forms import InitiativeCreateForm
@@ -65,6 +66,7 @@ def may_write_section(membership, section, roles):
     return access.may_write_voice(membership, OWNERS.get(section), roles)
 
 
+@live_page
 @kept_until_changed
 def constraint_list(request, org):
     show = request.GET.get("show", "all")
@@ -164,6 +166,7 @@ def editing_form(request, org, constraint, editing):
     return None
 
 
+@live_page
 @vary_on_headers("HX-Request")
 @kept_until_changed
 def constraint_detail(request, org, pk):

@@ -23,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 from calibration import access
 from calibration.access import get_for_org, members_may_post
 from calibration.editing import save_or_explain, wants_fragment
+from calibration.live import live_page
 from calibration.models import Change, EditConflict
 from calibration.pagecache import kept_until_changed
 
@@ -76,6 +77,7 @@ def _sort_key(sort, today):
     )
 
 
+@live_page
 @vary_on_headers("HX-Request")
 @kept_until_changed
 def initiative_list(request, org):
@@ -186,6 +188,7 @@ def _body(request, org, pk, message=None, **extra):
     return response
 
 
+@live_page
 @vary_on_headers("HX-Request")
 @kept_until_changed
 def initiative(request, org, pk):
@@ -358,6 +361,7 @@ def _after_action(request, org, action):
     return redirect(reverse("timeline:initiative", args=[org.slug, action.initiative_id]))
 
 
+@live_page
 @kept_until_changed
 def calibration(request, org):
     return render(request, "timeline/calibration.html", organization_calibration(org))

@@ -1,0 +1,54 @@
+// Live pages (calibration/live.py). Two requests need to know which forms are open here:
+// the poll (#live) says where this person is editing, so the others see it; the refresh
+// (#live-refresh) names every spot holding a form that is open or typed in, with the
+// version it was opened at, so the server keeps those spots exactly as they are.
+(function () {
+  "use strict";
+
+  function typedIn(form) {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        return field.checked !== field.defaultChecked;
+      }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      return "defaultValue" in field && field.type !== "hidden" && field.value !== field.defaultValue;
+    });
+  }
+
+  function openSpots() {
+    var spots = [];
+    document.querySelectorAll("#main form[method=post]").forEach(function (form) {
+      var spot = form.closest("[id]");
+      var editing = form.closest(".editing") !== null;
+      if (!spot || spot.id === "main" || !(editing || typedIn(form))) {
+        return;
+      }
+      var version = form.querySelector("input[name$=version]");
+      var heading = spot.querySelector("h2, h3, legend, label");
+      spots.push({
+        id: spot.id,
+        version: version ? version.defaultValue : "",
+        label: spot.dataset.presence || (heading ? heading.textContent.trim().toLowerCase() : ""),
+        editing: editing,
+      });
+    });
+    return spots;
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var element = event.detail.elt;
+    if (element.id === "live") {
+      var editing = openSpots().filter(function (spot) { return spot.editing || spot.label; });
+      event.detail.parameters.editing = editing.map(function (spot) { return spot.id; });
+      event.detail.parameters.label = editing.map(function (spot) { return spot.label; });
+    } else if (element.id === "live-refresh") {
+      event.detail.parameters.keep = openSpots().map(function (spot) {
+        return spot.id + ":" + spot.version;
+      });
+    }
+  });
+})();
