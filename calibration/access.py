@@ -69,6 +69,11 @@ def may_mark_done(user, action):
     return action.owner_id is not None and action.owner_id == user.pk
 
 
+def may_change_comment(user, comment):
+    """A comment is edited or deleted by its author alone."""
+    return comment.author_id is not None and comment.author_id == user.pk
+
+
 def leaders_only(view):
     """For pages only the CEO and the CTO may even see, such as organization settings."""
 

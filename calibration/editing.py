@@ -21,8 +21,8 @@ from .models import BOOKKEEPING_FIELDS, EditConflict, raw_value, raw_values
 
 BASE_SALT = "calibrate.editing.base"
 CONFLICT_MESSAGE = (
-    "{who} saved this while you were editing, and you both changed the same thing. What you "
-    "typed is kept below: choose, for each field both of you changed, which to keep, then "
+    "{who} saved this while you were editing. You both changed the same thing: what you "
+    "typed is kept below; for each field both of you changed, choose which to keep, then "
     "save again."
 )
 MERGED_MESSAGE = "{who} changed {fields} meanwhile; both changes are kept."

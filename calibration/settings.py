@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "calibration",
+    "calibration.comments",
     "calibration.timeline",
     "calibration.alignment",
     "calibration.constraints",

@@ -19,6 +19,7 @@ org_patterns = [
     path("constraints/", include("calibration.constraints.urls")),
     path("reminders/", include("calibration.reminders.urls")),
     path("board/", include("calibration.board.urls")),
+    path("discussion/", include("calibration.comments.urls")),
 ]
 
 urlpatterns = [

@@ -26,10 +26,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 
+from calibration.comments.models import Comment
 from calibration.models import Change, SharedRecord
 from calibration.pagecache import data_version
 from calibration.quarters import Quarter
@@ -391,11 +394,18 @@ class Bet(SheetChildMixin, SharedRecord):
     def dom_id(self):
         return f"bet-{self.pk}"
 
+    def get_absolute_url(self):
+        sheet = self.sheet
+        return (
+            f"{reverse('alignment:sheet', args=[sheet.organization.slug, sheet.pk])}#{self.dom_id}"
+        )
+
     @property
     def side_label(self):
         return "CEO" if self.side == Side.CEO else "CTO"
 
-    deleted_with = ("supports", "supported_by")
+    comments = GenericRelation(Comment)
+    deleted_with = ("supports", "supported_by", "call_record", "comments")
 
     def clean(self):
         self.check_sheet_open()
@@ -609,9 +619,18 @@ class Call(SheetChildMixin, SharedRecord):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
     made_on = models.DateField("decided on")
+    comments = GenericRelation(Comment)
+
+    deleted_with = ("comments",)
 
     class Meta:
         ordering = ["pk"]
+
+    def get_absolute_url(self):
+        sheet = self.sheet
+        return reverse("alignment:sheet", args=[sheet.organization.slug, sheet.pk]) + (
+            f"#item-{self.bet_id}"
+        )
 
     def __str__(self):
         return f"{self.short_label}: {self.bet}"

@@ -12,11 +12,14 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from calibration.comments.models import Comment
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 MAX_PATHS = 3
@@ -272,10 +275,13 @@ class Constraint(SharedRecord):
     )
     agreed_at = models.DateTimeField("agreed at", null=True, blank=True)
 
+    comments = GenericRelation(Comment)
+
     objects = ConstraintQuerySet.as_manager()
 
-    # Deleting a constraint deletes its paths first, each deletion in the history.
-    deleted_with = ("paths",)
+    # Deleting a constraint deletes its paths and its discussion first, each deletion in the
+    # history.
+    deleted_with = ("paths", "comments")
 
     class Meta:
         ordering = ["needed_by", "capability", "pk"]
@@ -293,6 +299,9 @@ class Constraint(SharedRecord):
 
     def __str__(self):
         return self.capability
+
+    def get_absolute_url(self):
+        return reverse("constraints:detail", args=[self.organization.slug, self.pk])
 
     # --- validation --------------------------------------------------------------------------
 
@@ -430,9 +439,12 @@ class Path(SharedRecord):
     constraint = models.ForeignKey(Constraint, models.CASCADE, related_name="paths")
     position = models.PositiveSmallIntegerField(editable=False, blank=True)
 
+    comments = GenericRelation(Comment)
+
     # Adding, editing or deleting a path locks its constraint first: two adds at once take
     # different slots, and a path is never added to a constraint being deleted.
     locks_parent = "constraint"
+    deleted_with = ("comments",)
     title = models.CharField("name", max_length=120, help_text="A short name, e.g. “Shard Kafka”.")
     description = models.TextField("what we would do")
     cost_money = models.DecimalField(
@@ -483,6 +495,10 @@ class Path(SharedRecord):
 
     def __str__(self):
         return f"Path {self.letter}: {self.title}"
+
+    def get_absolute_url(self):
+        constraint = self.constraint
+        return f"{reverse('constraints:detail', args=[constraint.organization.slug, constraint.pk])}#path-{self.pk}"
 
     @property
     def letter(self):

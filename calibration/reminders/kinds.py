@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from calibration.alignment import cadence as alignment
+from calibration.comments import cadence as comments
 from calibration.constraints import cadence as constraints
 from calibration.timeline import cadence as timeline
 
@@ -22,7 +23,7 @@ class Kind:
     label: str
     conversation: str
     audience: str  # as a person reads it, on the preferences page
-    source: Callable
+    source: Callable | None  # None: owed on an event (engine.notify), not found by date
     describe: Callable
 
 
@@ -109,11 +110,19 @@ KINDS = {
             alignment.undecided_calls,
             alignment.describe_undecided,
         ),
+        Kind(
+            "mention",
+            "Someone mentions you in a comment",
+            "discussion",
+            "the member mentioned",
+            None,
+            comments.describe_mention,
+        ),
     ]
 }
 
 # Each source once, in the table's order.
-SOURCES = list(dict.fromkeys(kind.source for kind in KINDS.values()))
+SOURCES = list(dict.fromkeys(kind.source for kind in KINDS.values() if kind.source))
 
 
 def label(slug):

@@ -27,6 +27,7 @@ import datetime
 import statistics
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import DateField, F, Func, Prefetch
@@ -34,6 +35,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from calibration.comments.models import Comment
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 from . import forecast as forecasting
@@ -212,6 +214,8 @@ class Initiative(SharedRecord):
 
     delivered_on = models.DateField("delivered on", null=True, blank=True)
 
+    comments = GenericRelation(Comment)
+
     objects = InitiativeQuerySet.as_manager()
 
     class Meta:
@@ -219,6 +223,9 @@ class Initiative(SharedRecord):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("timeline:initiative", args=[self.organization.slug, self.pk])
 
     # --- validation ---------------------------------------------------------------------
 
