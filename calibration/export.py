@@ -2,9 +2,9 @@
 
 The export is one JSON document: the organization, its members (without password hashes:
 imported people set a new password through "forgot password"), invitations, every record of
-every model that belongs to an organization, and the full change history. Primary keys are
-kept, so an export loads into an empty database exactly as it was. CSV gives one file per
-record type for spreadsheets.
+every model that belongs to an organization, and the full change history, each row with its
+id. Loading one back, always as a new organization, is calibration/imports.py. CSV gives one
+file per record type for spreadsheets.
 """
 
 import csv
@@ -14,9 +14,7 @@ import zipfile
 
 from django.apps import apps
 from django.core import serializers
-from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
 
 from accounts.models import Invitation, Membership, Organization, User
 
@@ -111,38 +109,3 @@ def _cell(value):
     if isinstance(value, dict | list):
         return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
     return "" if value is None else value
-
-
-def import_organization(data):
-    """Load an export into a database that does not hold this organization yet."""
-    if data.get("format") != FORMAT:
-        raise ValueError(f"Not a Calibrate export (expected format {FORMAT}).")
-    users = []
-    for person in data["users"]:
-        fields = dict(person["fields"], password="!")  # unusable until reset
-        users.append({"model": person["model"], "pk": person["pk"], "fields": fields})
-    groups = [data["organization"], users, data["memberships"], data["invitations"]]
-    labels = {m._meta.label: m for m in organization_models()}
-    groups += [data["records"][label] for label in labels if label in data["records"]]
-    unknown = set(data["records"]) - set(labels)
-    if unknown:
-        raise ValueError(
-            f"The export holds record types this version does not know: {sorted(unknown)}"
-        )
-    with transaction.atomic():
-        with connection.constraint_checks_disabled():
-            for group in groups:
-                for obj in serializers.deserialize("python", group, handle_forward_references=True):
-                    obj.save()
-        connection.check_constraints()
-        _reset_sequences()
-    return Organization.objects.get(pk=data["organization"][0]["pk"])
-
-
-def _reset_sequences():
-    """Imported rows keep their ids; make the next ids follow them (PostgreSQL)."""
-    models = [Organization, User, Membership, Invitation, *organization_models()]
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)

@@ -6,10 +6,12 @@ created with ``create_shared`` (so it appears in the organization's history) and
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from calibration.models import SharedRecord
 
+from . import svg
 from .figures import Filters, Row
 
 
@@ -30,6 +32,18 @@ class BoardSnapshot(SharedRecord):
 
     def __str__(self):
         return f"{self.title} ({self.taken_on})"
+
+    def clean(self):
+        # The chart is shown as it is stored, and a snapshot may come from an imported file:
+        # it holds chart markup only, and its rows and filters read back.
+        problem = svg.markup_problem(self.svg)
+        if problem:
+            raise ValidationError({"svg": f"Not a chart as Calibrate draws it: {problem}."})
+        for name, read in (("figures", self.rows), ("filters", self.filter_values)):
+            try:
+                read()
+            except (AttributeError, KeyError, TypeError, ValueError) as error:
+                raise ValidationError({name: "Not what a board view writes."}) from error
 
     def rows(self):
         """The frozen rows (figures.Row), in the order they were presented."""

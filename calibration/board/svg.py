@@ -8,6 +8,7 @@ row is a list item whose ``<title>`` / ``aria-label`` says the row in words.
 
 import functools
 from html import escape
+from html.parser import HTMLParser
 
 from . import chart
 from .chart import COLUMNS, ROW_HEIGHT, WIDTH, Axis
@@ -447,3 +448,67 @@ def legend(top):
     )
     out.append("</g>")
     return "\n".join(out)
+
+
+# --- what a stored chart may hold ----------------------------------------------------------
+#
+# A snapshot's chart is shown as markup, and a snapshot may come from an imported file. So it
+# may hold only the elements and attributes ``render`` draws without links: no script, style,
+# link, event handler or anything htmx would act on.
+
+ELEMENTS = frozenset(
+    {"svg", "title", "desc", "g", "line", "rect", "circle", "path", "polygon", "text"}
+)
+ATTRIBUTES = frozenset(
+    {
+        *("xmlns", "viewbox", "width", "height", "x", "y", "x1", "x2", "y1", "y2"),
+        *("cx", "cy", "r", "rx", "d", "points", "transform", "id", "class", "role"),
+        *("aria-hidden", "aria-label", "aria-labelledby"),
+        *("fill", "stroke", "stroke-width", "stroke-dasharray"),
+        *("font-family", "font-size", "font-weight", "text-anchor"),
+        *("data-axis-start", "data-axis-end", "data-date", "data-x", "data-index"),
+        "data-initiative",
+    }
+)
+
+
+class _Markup(HTMLParser):
+    """Collects what is not chart markup (names come lowercased, as a browser reads them)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems = []
+
+    def handle_starttag(self, tag, attrs):
+        self._element(tag)
+        self.problems += [f"a {name} attribute" for name, _ in attrs if name not in ATTRIBUTES]
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self._element(tag)
+
+    def _element(self, tag):
+        if tag not in ELEMENTS:
+            self.problems.append(f"a <{tag}> element")
+
+    def handle_comment(self, data):
+        self.problems.append("a comment")
+
+    def handle_decl(self, decl):
+        self.problems.append("a declaration")
+
+    def unknown_decl(self, data):
+        self.problems.append("a declaration")
+
+    def handle_pi(self, data):
+        self.problems.append("a processing instruction")
+
+
+def markup_problem(text):
+    """The first thing in `text` that is not chart markup ("a <script> element"), or None."""
+    parser = _Markup()
+    parser.feed(text)
+    parser.close()
+    return parser.problems[0] if parser.problems else None

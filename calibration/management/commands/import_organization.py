@@ -1,25 +1,33 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
-from calibration.export import import_organization
+from calibration.imports import MAX_BYTES, Refused, import_organization, read_export
 
 
 class Command(BaseCommand):
-    help = "Load an organization exported with export_organization (into a database without it)."
+    help = (
+        "Create a new organization from a file written by export_organization. Nothing that "
+        "exists is changed: existing people are linked by email as members, never modified."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
+        parser.add_argument(
+            "--slug", help="import under this slug rather than the file's (e.g. a second copy)"
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=MAX_BYTES,
+            help=f"refuse larger files (default {MAX_BYTES:,})",
+        )
 
-    def handle(self, path, **options):
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+    def handle(self, path, slug=None, max_bytes=MAX_BYTES, **options):
         try:
-            org = import_organization(data)
-        except ValueError as error:
-            raise CommandError(str(error)) from error
+            org = import_organization(read_export(path, max_bytes), slug=slug)
+        except Refused as error:
+            raise CommandError(f"Nothing was imported. {error}") from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {org} ({org.slug}). Members set a password via “forgot password”."
+                f"Imported {org} as {org.slug}. New members set a password via “forgot password”."
             )
         )
