@@ -10,6 +10,10 @@ these into rows, mail and feeds; nothing here sends or stores anything.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+
 LEADERS = ("ceo", "cto")
 WEEK = timedelta(days=7)
 DEFAULT_LEAD_DAYS = (7, 1)
@@ -17,10 +21,12 @@ DEFAULT_LEAD_DAYS = (7, 1)
 
 @dataclass
 class Due:
-    """A reminder of `kind` about `obj`, due at 09:00 local on `day`, for members with one of
-    `roles` and/or the users with ids in `users`. When everything was down on `day`, it
-    still goes later (within the grace period) unless the organization's today is past
-    `last_day` — e.g. "checkpoint coming" makes no sense once the checkpoint's day came."""
+    """A reminder of `kind` about `obj`, due at 09:00 local on `day` — or at the instant `at`
+    for one owed on an event (a mention, a slip plan that triggered) — for members with one
+    of `roles` and/or the users with ids in `users`, except those in `skip_users`. When
+    everything was down then, it still goes later (within the grace period) unless the
+    organization's today is past `last_day` — e.g. "checkpoint coming" makes no sense once
+    the checkpoint's day came."""
 
     kind: str
     obj: object
@@ -29,6 +35,8 @@ class Due:
     roles: tuple = LEADERS
     users: tuple = ()
     last_day: date | None = None
+    at: datetime | None = None
+    skip_users: tuple = ()
 
 
 @dataclass
@@ -131,3 +139,21 @@ def weekly_after(start, window, first_offset=WEEK):
 def long_date(day):
     """ "Monday 2 March 2026", as the mails write a day."""
     return f"{day:%A %-d %B %Y}"
+
+
+# The reminders engine's periodic task, named rather than imported: the conversations say
+# what is owed; the engine (which imports them) finds it.
+DISPATCH_TASK = "calibration.reminders.tasks.dispatch_reminders"
+
+
+def dispatch_soon():
+    """Something owed at once was just recorded (a mention, a slip plan that triggered):
+    once the transaction commits, ask a worker to dispatch now rather than at beat's next
+    tick. The dispatch finds it through the sources like anything else, so it still goes
+    exactly once, to members who want it."""
+    transaction.on_commit(_queue_dispatch)
+
+
+def _queue_dispatch():
+    queue = getattr(settings, "REMINDER_QUEUE", None)
+    current_app.send_task(DISPATCH_TASK, expires=240, **({"queue": queue} if queue else {}))

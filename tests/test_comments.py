@@ -97,10 +97,13 @@ def test_mentioning_oneself_mails_nobody(
     assert mail.outbox == []
 
 
-def test_a_member_who_muted_mentions_gets_no_mail(ceo_client, initiative, cto, org):
+def test_a_member_who_muted_mentions_gets_no_mail(
+    ceo_client, initiative, cto, org, django_capture_on_commit_callbacks
+):
     ReminderPreference.create_shared(by=cto, organization=org, user=cto, muted_kinds=["mention"])
     say(ceo_client, initiative, "@Tom CTO what do you think?")
-    assert not Reminder.objects.filter(kind="mention").exists()
+    deliver_due(django_capture_on_commit_callbacks)
+    assert mail.outbox == [] and not Reminder.objects.filter(kind="mention").exists()
 
 
 def test_observers_read_the_discussion_but_cannot_comment(ceo_client, client, observer, initiative):

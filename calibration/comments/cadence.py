@@ -1,7 +1,26 @@
-"""What the discussion owes the members: a mail when a comment mentions them (owed at once,
-through the reminders engine: exactly once, as each member's preferences allow)."""
+"""What the discussion owes the members: a mail when a comment mentions them, owed the
+moment it is saved (the reminders engine finds it here: exactly once per comment and
+member, as each member's preferences allow)."""
 
-from calibration.cadence import Message, NoLongerDue
+from calibration.cadence import Due, Message, NoLongerDue
+
+from .models import Comment
+
+
+def mentions(window):
+    """Comments saved in the window that mention someone; an edit that mentions someone new
+    owes them one mail (the others already had theirs: the occurrence is the same)."""
+    saved = Comment.objects.filter(updated_at__gt=window.since, updated_at__lte=window.now)
+    for comment in saved.exclude(mentions=[]).select_related("organization"):
+        yield Due(
+            "mention",
+            comment,
+            "mention",
+            comment.updated_at.date(),
+            roles=(),
+            users=tuple(comment.mentions),
+            at=comment.updated_at,
+        )
 
 
 def describe_mention(reminder, comment):

@@ -31,7 +31,11 @@ class Comment(SharedRecord):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"]),
+            # The mention reminders find the comments just saved.
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self):
         first = " ".join(self.text.split())

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from calibration import access
 from calibration.access import get_for_org
+from calibration.cadence import dispatch_soon
 from calibration.editing import save_or_explain, wants_fragment
 from calibration.models import EditConflict
-from calibration.reminders import engine
 
 from . import markup
 from .forms import CommentForm
@@ -96,9 +96,10 @@ def discussion(request, org, app_label, model_name, pk):
 
 
 def tell_mentioned(comment):
-    """Each member a comment mentions gets one mail about it, however often it is edited."""
-    mentioned = User.objects.filter(pk__in=comment.mentions or [])
-    engine.notify("mention", comment, mentioned, occurrence="mention")
+    """Each member a comment mentions gets one mail about it, however often it is edited
+    (comments.cadence.mentions); within seconds, not at the next periodic dispatch."""
+    if comment.mentions:
+        dispatch_soon()
 
 
 def comment(request, org, pk):

@@ -44,9 +44,8 @@ from .kinds import SOURCES
 from .mail import build_message, still_wanted, with_recipient_state
 from .models import Reminder, ReminderPreference, ReminderSettings
 
-# The tasks, queued by their registered names (tasks.py imports this module).
+# The send task, queued by its registered name (tasks.py imports this module).
 SEND_TASK = "calibration.reminders.tasks.send_reminder"
-DISPATCH_TASK = "calibration.reminders.tasks.dispatch_reminders"
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +130,7 @@ def materialise(now=None, batch_size=1000):
     rows = []
     for due in dues:
         org = orgs[organization_id(due.obj)]
-        due_at = at_nine(due.day, org.tz)
+        due_at = due.at or at_nine(due.day, org.tz)
         if not (covered.since < due_at <= now):
             continue
         if due.last_day and now.astimezone(org.tz).date() > due.last_day:
@@ -142,7 +141,7 @@ def materialise(now=None, batch_size=1000):
         recipients = {
             user_id
             for user_id, role in members.get(org.pk, [])
-            if role in due.roles or user_id in due.users
+            if (role in due.roles or user_id in due.users) and user_id not in due.skip_users
         }
         for user_id in sorted(recipients):
             if due.kind in muted.get((org.pk, user_id), ()):
@@ -160,50 +159,6 @@ def materialise(now=None, batch_size=1000):
             )
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
     return len(rows)
-
-
-# --- reminders owed now, on an event -----------------------------------------------------
-
-
-def notify(kind, obj, recipients, *, occurrence, due_at=None):
-    """Owe the `recipients` (users) a reminder of `kind` about `obj` — a mention, a slip
-    plan that just triggered — due now (or at `due_at`): the same rows, claims and sends as
-    the dispatcher's, so each goes exactly once, and only to members who still want that
-    kind. The dispatch is queued when the transaction commits, so it goes within seconds.
-    Returns the rows created."""
-    org_id = organization_id(obj)
-    wanted = set(
-        Membership.objects.filter(organization=org_id, user__in=recipients).values_list(
-            "user_id", flat=True
-        )
-    ) - {
-        p.user_id
-        for p in ReminderPreference.objects.filter(organization=org_id, user__in=recipients)
-        if not p.wants(kind)
-    }
-    rows = [
-        Reminder(
-            organization_id=org_id,
-            kind=kind,
-            content_type=ContentType.objects.get_for_model(type(obj)),
-            object_id=obj.pk,
-            occurrence=occurrence[:40],
-            recipient_id=user_id,
-            due_at=due_at or timezone.now(),
-        )
-        for user_id in sorted(wanted)
-    ]
-    created = Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    if created:
-        touch_organization(org_id)
-        transaction.on_commit(dispatch_soon)
-    return created
-
-
-def dispatch_soon():
-    """Ask a worker to dispatch now rather than at beat's next tick."""
-    options = {"queue": conf("REMINDER_QUEUE", None)} if conf("REMINDER_QUEUE", None) else {}
-    current_app.send_task(DISPATCH_TASK, expires=240, **options)
 
 
 # --- 2. claim -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ class Kind:
     label: str
     conversation: str
     audience: str  # as a person reads it, on the preferences page
-    source: Callable | None  # None: owed on an event (engine.notify), not found by date
+    source: Callable
     describe: Callable
 
 
@@ -87,6 +87,22 @@ KINDS = {
             timeline.describe_slip_action_overdue,
         ),
         Kind(
+            "slip_triggered",
+            "A slip plan triggers an action of yours (at once)",
+            "timeline",
+            "the action's owner",
+            timeline.triggered_actions,
+            timeline.describe_slip_triggered,
+        ),
+        Kind(
+            "dates_changed",
+            "The other leader moves the commitment or an estimate date (within the hour)",
+            "timeline",
+            "the other leader",
+            timeline.date_changes,
+            timeline.describe_date_changes,
+        ),
+        Kind(
             "alignment_unscheduled",
             "No alignment session scheduled two weeks before the quarter",
             "alignment",
@@ -115,14 +131,14 @@ KINDS = {
             "Someone mentions you in a comment",
             "discussion",
             "the member mentioned",
-            None,
+            comments.mentions,
             comments.describe_mention,
         ),
     ]
 }
 
 # Each source once, in the table's order.
-SOURCES = list(dict.fromkeys(kind.source for kind in KINDS.values() if kind.source))
+SOURCES = list(dict.fromkeys(kind.source for kind in KINDS.values()))
 
 
 def label(slug):

@@ -3,7 +3,7 @@ reminders (sources and their mail), their calendar events, and the timeline's he
 on the home page. The reminders engine reaches these through its table of kinds
 (calibration/reminders/kinds.py)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +19,17 @@ from calibration.cadence import (
     weekly_after,
 )
 
-from .models import Initiative, LeadingIndicator, SlipAction, initiative_url
+from .models import (
+    COMMITMENT,
+    EstimateRevision,
+    Initiative,
+    LeadingIndicator,
+    SlipAction,
+    initiative_url,
+)
 
 DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
 
 # --- checkpoints (leading indicators) ------------------------------------------------------
 
@@ -168,6 +176,106 @@ def describe_slip_action_due(reminder, action):
 
 def describe_slip_action_overdue(reminder, action):
     return _slip_message(reminder, action, overdue=True)
+
+
+# --- a slip plan that just triggered ----------------------------------------------------------
+
+
+def triggered_actions(window):
+    """The moment a slip plan triggers, each action's owner hears what slipped and what the
+    plan says they do (the home page shows the actions to both leaders)."""
+    created = SlipAction.objects.filter(
+        created_at__gt=window.since, created_at__lte=window.now, owner__isnull=False
+    )
+    for action in created:
+        yield Due(
+            "slip_triggered",
+            action,
+            "triggered",
+            action.created_at.date(),
+            roles=(),
+            users=(action.owner_id,),
+            at=action.created_at,
+        )
+
+
+def describe_slip_triggered(reminder, action):
+    if action.done_at:
+        raise NoLongerDue("The action was marked done.")
+    org = reminder.organization
+    text = action.message.strip().splitlines()[0][:200] if action.message.strip() else ""
+    return Message(
+        subject=f"Slip plan triggered: tell {action.audience} by {action.due_on:%-d %b}",
+        intro=(
+            f"“{action.initiative}” slipped. {action.event.cause} The slip plan you agreed in "
+            f"advance says you tell {action.audience} by {long_date(action.due_on)}."
+        ),
+        url=initiative_url(org)(action.initiative_id),
+        link_text="Open the slip plan",
+        items=[text] if text else [],
+        items_title="What to say" if text else "",
+    )
+
+
+# --- dates moved ---------------------------------------------------------------------------------
+
+
+def _moves(revisions):
+    """The revisions a leader is told about: the commitment set or moved, an estimate moved
+    (not the dates an initiative starts with)."""
+    return [r for r in revisions if r.field == COMMITMENT or r.old_date is not None]
+
+
+def date_changes(window):
+    """When the commitment or an estimate date moves, the other leader hears it once, an
+    hour after the first move: every move of that hour in one mail."""
+    recent = EstimateRevision.objects.filter(
+        at__gt=window.since - HOUR, at__lte=window.now
+    ).select_related("initiative")
+    hours = {}
+    for revision in _moves(recent):
+        hour = revision.at.replace(minute=0, second=0, microsecond=0)
+        hours.setdefault((revision.initiative_id, hour), []).append(revision)
+    for (_, hour), revisions in hours.items():
+        authors = {r.by_id for r in revisions}
+        yield Due(
+            "dates_changed",
+            revisions[0].initiative,
+            f"dates-{hour:%Y%m%d%H}",
+            hour.date(),
+            at=hour + HOUR,
+            # Who moved them all needs no mail about it; with two authors, each hears of
+            # the other's moves.
+            skip_users=tuple(authors) if len(authors) == 1 else (),
+        )
+
+
+def describe_date_changes(reminder, initiative):
+    hour = datetime.strptime(reminder.occurrence, "dates-%Y%m%d%H").replace(tzinfo=UTC)
+    revisions = _moves(
+        EstimateRevision.objects.filter(initiative=initiative, at__gte=hour, at__lt=hour + HOUR)
+        .exclude(by=reminder.recipient_id)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+    if not revisions:
+        raise NoLongerDue("Only the recipient moved its dates in that hour.")
+    who = ", ".join(sorted({str(r.by or "Someone") for r in revisions}))
+    moved = [
+        f"{r.get_field_display().capitalize()}: "
+        f"{r.old_date.isoformat() if r.old_date else 'none'} → "
+        f"{r.new_date.isoformat() if r.new_date else 'none'}"
+        + (f" — “{r.reason}”" if r.reason else "")
+        for r in revisions
+    ]
+    return Message(
+        subject=f"{who} moved dates of “{initiative}”",
+        intro=f"{who} changed {'a date' if len(moved) == 1 else 'dates'} of “{initiative}”.",
+        url=initiative_url(reminder.organization)(initiative.pk),
+        link_text="Open the initiative",
+        items=moved,
+        items_title="What moved",
+    )
 
 
 # --- the calendar feed ----------------------------------------------------------------------

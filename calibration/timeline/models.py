@@ -652,7 +652,9 @@ class EstimateRevision(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["initiative", "at"])]
+        # By initiative for its page; by moment for the reminders that tell the other
+        # leader what moved in the last hour.
+        indexes = [models.Index(fields=["initiative", "at"]), models.Index(fields=["at"])]
 
     def __str__(self):
         return f"{self.get_field_display()}: {self.old_date} → {self.new_date}"

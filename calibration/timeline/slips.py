@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from calibration.cadence import dispatch_soon
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 MISSED = "missed"
@@ -131,7 +132,11 @@ class SlipAction(SharedRecord):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["organization", "done_at", "due_on"])]
+        indexes = [
+            models.Index(fields=["organization", "done_at", "due_on"]),
+            # The reminders that tell an owner at once find the actions just created.
+            models.Index(fields=["created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.owner} tells {self.audience} by {self.due_on}"
@@ -196,4 +201,5 @@ def trigger_slip_plan(initiative, *, by, was_past, missed=None):
             message=step.message,
             due_on=today + datetime.timedelta(days=step.days_after),
         )
+    dispatch_soon()  # each owner hears at once (cadence.triggered_actions)
     return event

@@ -117,8 +117,9 @@ def test_checkpoints_of_proposed_initiatives_are_not_reminded(initiative, indica
 
 
 @pytest.fixture
-def slip_action(initiative, indicator, ceo, cto):
-    """Missing the indicator on 15 Feb triggers the slip plan: the CEO tells the board in 2 days."""
+def slip_action(initiative, indicator, ceo, cto, run):
+    """Missing the indicator on 15 Feb triggers the slip plan: the CEO tells the board in 2 days
+    (and hears so at once: that mail goes with the dispatch right after)."""
     SlipPlanStep.create_shared(
         by=ceo,
         organization=initiative.organization,
@@ -134,6 +135,7 @@ def slip_action(initiative, indicator, ceo, cto):
         indicator.save_shared(by=cto, expected_version=indicator.version)
     action = SlipAction.objects.get()
     assert action.due_on == D(2027, 2, 17)
+    run(london_nine(DUE) + timedelta(minutes=1))
     return action
 
 
