@@ -39,9 +39,26 @@
     return spots;
   }
 
+  // Opening a form or starting to type tells the others at once, not at the next poll.
+  var told = "";
+  function tellIfChanged() {
+    var poller = document.getElementById("live");
+    var now = openSpots().map(function (spot) { return spot.id; }).join(" ");
+    if (poller && now !== told) {
+      told = now;
+      htmx.trigger(poller, "calibrate:editing");
+    }
+  }
+  document.addEventListener("htmx:afterSettle", tellIfChanged);
+  document.addEventListener("input", tellIfChanged);
+
   document.addEventListener("htmx:configRequest", function (event) {
     var element = event.detail.elt;
     if (element.id === "live") {
+      if (document.visibilityState !== "visible") {
+        event.preventDefault(); // a hidden tab costs the server nothing
+        return;
+      }
       var editing = openSpots().filter(function (spot) { return spot.editing || spot.label; });
       event.detail.parameters.editing = editing.map(function (spot) { return spot.id; });
       event.detail.parameters.label = editing.map(function (spot) { return spot.label; });
