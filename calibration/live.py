@@ -89,9 +89,10 @@ def check(request, org):
     page = request.GET.get("page", "")[:300]
     others = present(org, request.user, page, _editing(request))
     seen = _digest(others)
-    version = request.GET.get("v", "")
-    changed = version != str(data_version(org.pk))
-    if seen == request.GET.get("p", ""):
+    current = str(data_version(org.pk))
+    version = request.GET.get("v") or current  # no version: a first look, nothing missed
+    changed = version != current
+    if seen == request.GET.get("p", "") and "v" in request.GET:
         response = HttpResponse(status=204)
     else:
         live = {"version": version, "page": page, "others": others, "digest": seen}
@@ -116,9 +117,7 @@ def present(org, user, page, editing):
     labels = sorted({label or "this page" for _, label in editing})
     mine = f"presence:{org.pk}:{user.pk}"
     if labels:
-        cache.set(
-            mine, {"name": str(user), "page": page, "labels": labels}, PRESENCE_SECONDS
-        )
+        cache.set(mine, {"name": str(user), "page": page, "labels": labels}, PRESENCE_SECONDS)
     else:
         cache.delete(mine)
     others = [f"presence:{org.pk}:{pk}" for pk in members(org) if pk != user.pk]

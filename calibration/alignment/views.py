@@ -407,7 +407,7 @@ def _links_notice(added, removed):
 
 
 def _ints(values):
-    return [int(v) for v in values if str(v).isdigit()]
+    return [int(v) for v in values if str(v).isascii() and str(v).isdigit()]
 
 
 # --- calls -----------------------------------------------------------------------------

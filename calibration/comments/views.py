@@ -103,11 +103,16 @@ def tell_mentioned(comment):
 
 
 def comment(request, org, pk):
-    """One comment: its edit form (GET ?edit) or its edit (POST), by its author."""
+    """One comment: shown in its thread (GET), its edit form (GET ?edit) or its edit (POST),
+    the last two by its author alone."""
     comment = get_for_org(org, Comment.objects.select_related("author"), pk=pk)
     record = comment.record
     if record is None:
         raise Http404("What this comment was about is gone")
+    if request.method == "GET" and "edit" not in request.GET:
+        if wants_fragment(request):
+            return render(request, PAGE + "#thread", thread_context(request, org, record))
+        return redirect(comment.get_absolute_url())
     if not access.may_change_comment(request.user, comment):
         raise PermissionDenied("Only its author changes a comment.")
     form = CommentForm(request.POST or None, instance=comment)

@@ -117,7 +117,7 @@ def parse_lead_days(text):
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or not 1 <= int(part) <= 90:
+        if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= 90:
             raise ValueError(f"“{part}” is not a number of days from 1 to 90.")
         days.add(int(part))
     if len(days) > 5:

@@ -25,9 +25,7 @@ def deliver_due():
     engine.dispatch(queue=deliver)
 
 
-def test_the_other_leaders_change_arrives_while_a_comment_is_half_typed(
-    open_page, org, ceo, cto
-):
+def test_the_other_leaders_change_arrives_while_a_comment_is_half_typed(open_page, org, ceo, cto):
     initiative = new_initiative(org, cto, title="Payments platform")
     url = f"/o/{org.slug}/timeline/{initiative.pk}/"
     ceo_page, cto_page = open_page(ceo), open_page(cto)

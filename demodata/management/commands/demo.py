@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.models import Membership, Organization, Role, User
 from calibration.models import PlanningCycle
-from demodata.acme import alignment, board, constraints, reminders, timeline
+from demodata.acme import alignment, board, comments, constraints, reminders, timeline
 
 PASSWORD = "calibrate-demo"
 # Each conversation adds its own demo records (demodata/acme/), in this order: the board
@@ -18,6 +18,7 @@ CONVERSATIONS = [
     constraints.populate,
     reminders.populate,
     board.populate,
+    comments.populate,
 ]
 PEOPLE = [
     ("ceo@acme.example", "Ada Chen", Role.CEO),
