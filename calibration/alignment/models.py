@@ -23,13 +23,13 @@ leaders see each other's saved changes within seconds.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from calibration.dates import add_minutes
 from calibration.models import Change, SharedRecord
 from calibration.pagecache import data_version
 from calibration.quarters import Quarter
@@ -85,6 +85,9 @@ class BetSheet(SharedRecord):
 
     @property
     def quarter(self):
+        if not 1 <= self.quarter_number <= 4:
+            # A stored number that is no quarter: the sheet is of the quarter it starts in.
+            return Quarter.containing(self.starts_on, self._start_month())
         return Quarter(self.fiscal_year, self.quarter_number, self._start_month())
 
     @property
@@ -204,7 +207,7 @@ class BetSheet(SharedRecord):
     def session_ends_at(self):
         if self.session_at is None:
             return None
-        return self.session_at + timedelta(minutes=self.session_minutes)
+        return add_minutes(self.session_at, self.session_minutes)
 
     @property
     def revision(self):

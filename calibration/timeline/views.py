@@ -360,4 +360,5 @@ def _after_action(request, org, action):
 
 @kept_until_changed
 def calibration(request, org):
-    return render(request, "timeline/calibration.html", organization_calibration(org))
+    context = {**organization_calibration(org), "today": org.today()}
+    return render(request, "timeline/calibration.html", context)
