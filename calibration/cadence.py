@@ -14,6 +14,8 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
+from calibration.dates import add_days
+
 LEADERS = ("ceo", "cto")
 WEEK = timedelta(days=7)
 DEFAULT_LEAD_DAYS = (7, 1)
@@ -123,7 +125,7 @@ def weekly_after(start, window, first_offset=WEEK):
     """(k, day) for the repetitions start + first_offset + (k-1) weeks that fall in the
     window's days: at most weekly, and only the current one."""
     first, last = window.day_range
-    day = start + first_offset
+    day = add_days(start, first_offset.days)  # held inside the calendar, whatever is stored
     k = 1
     if day < first:
         skip = (first - day).days // 7

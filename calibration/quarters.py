@@ -19,7 +19,7 @@ One label, one key, and two descriptions of the months:
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 KEY = re.compile(r"([1-9][0-9]{3})Q([1-4])")
 
@@ -64,14 +64,13 @@ class Quarter:
     def starts_on(self):
         first_year = self.fiscal_year - (1 if self.start_month > 1 else 0)
         month_index = self.start_month - 1 + 3 * (self.number - 1)
-        return date(first_year + month_index // 12, month_index % 12 + 1, 1)
+        return _first_day(first_year + month_index // 12, month_index % 12 + 1)
 
     @property
     def ends_on(self):
-        start = self.starts_on
-        month_index = start.month - 1 + 2
-        year, month = start.year + month_index // 12, month_index % 12 + 1
-        return date(year, month, calendar.monthrange(year, month)[1])
+        first_year = self.fiscal_year - (1 if self.start_month > 1 else 0)
+        month_index = self.start_month - 1 + 3 * (self.number - 1) + 2
+        return _last_day(first_year + month_index // 12, month_index % 12 + 1)
 
     @property
     def label(self):
@@ -108,6 +107,23 @@ class Quarter:
 
     def __str__(self):
         return self.label
+
+
+# A quarter of a stored fiscal year before year 1 or after 9999 (the first quarter of FY1 with
+# an April start begins in the year 0) has no dates of its own: it is shown from the first or
+# to the last day there is.
+
+
+def _first_day(year, month):
+    if year < MINYEAR:
+        return date.min
+    return date(year, month, 1) if year <= MAXYEAR else date.max
+
+
+def _last_day(year, month):
+    if year > MAXYEAR:
+        return date.max
+    return date(year, month, calendar.monthrange(year, month)[1]) if year >= MINYEAR else date.min
 
 
 def current_quarter(org):

@@ -19,6 +19,7 @@ from calibration.cadence import (
     uid,
     weekly_after,
 )
+from calibration.dates import add_days
 from calibration.quarters import Quarter
 
 from .models import BetSheet, with_everything
@@ -62,8 +63,7 @@ def unscheduled_sessions(window):
 
 def describe_unscheduled(reminder, org):
     quarter = Quarter.containing(
-        reminder.due_at.astimezone(org.tz).date() + timedelta(days=14),
-        org.fiscal_year_start_month,
+        add_days(reminder.due_at.astimezone(org.tz).date(), 14), org.fiscal_year_start_month
     )
     sheet = BetSheet.for_quarter(org, quarter)
     if sheet and sheet.session_at:

@@ -23,7 +23,6 @@ leaders see each other's saved changes within seconds.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -33,6 +32,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
 from calibration.comments.models import Comment
+from calibration.dates import add_minutes
 from calibration.models import Change, SharedRecord
 from calibration.pagecache import data_version
 from calibration.quarters import Quarter
@@ -88,6 +88,9 @@ class BetSheet(SharedRecord):
 
     @property
     def quarter(self):
+        if not 1 <= self.quarter_number <= 4:
+            # A stored number that is no quarter: the sheet is of the quarter it starts in.
+            return Quarter.containing(self.starts_on, self._start_month())
         return Quarter(self.fiscal_year, self.quarter_number, self._start_month())
 
     @property
@@ -207,7 +210,7 @@ class BetSheet(SharedRecord):
     def session_ends_at(self):
         if self.session_at is None:
             return None
-        return self.session_at + timedelta(minutes=self.session_minutes)
+        return add_minutes(self.session_at, self.session_minutes)
 
     @property
     def revision(self):

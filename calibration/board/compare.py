@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from calibration.dates import OUT_OF_RANGE, weeks_in_range
 from calibration.timeline.models import Initiative, weeks_between
 
 from . import svg
 from .figures import FIELD_LABELS, Row, board_figures, row_for
 from .models import BoardSnapshot
 
+MOST_ID = 2**63 - 1  # the largest 64-bit primary key
 KINDS = {
     "delivered": "Delivered",
     "slipped": "Slipped",
@@ -78,6 +80,14 @@ class Difference:
     def id(self):
         return (self.now or self.then).id
 
+    @property
+    def weeks_text(self):
+        """How far the plan moved, e.g. "3 wk" (OUT_OF_RANGE past what a plan can mean)."""
+        if self.expected_weeks is None:
+            return ""
+        weeks = self.expected_weeks
+        return f"{abs(weeks):g} wk" if weeks_in_range(weeks) else OUT_OF_RANGE
+
 
 def _date_changes(then, now):
     details = []
@@ -93,7 +103,8 @@ def _date_changes(then, now):
         else:
             weeks = weeks_between(old, new)
             direction = "later" if weeks > 0 else "earlier"
-            details.append(f"{label} {old} → {new} ({abs(weeks):g} wk {direction})")
+            moved = f"{abs(weeks):g} wk" if weeks_in_range(weeks) else OUT_OF_RANGE
+            details.append(f"{label} {old} → {new} ({moved} {direction})")
     return details
 
 
@@ -118,10 +129,11 @@ def difference(then, now):
         return Difference("dropped", then.title, then, None, ["Deleted since."])
     if now.delivered_on and not then.delivered_on:
         weeks = weeks_between(then.expected, now.delivered_on)
+        moved = f"{abs(weeks):g} wk" if weeks_in_range(weeks) else OUT_OF_RANGE
         when = (
             "on the plan presented"
             if weeks == 0
-            else f"{abs(weeks):g} wk {'after' if weeks > 0 else 'before'} the plan presented "
+            else f"{moved} {'after' if weeks > 0 else 'before'} the plan presented "
             f"({then.expected})"
         )
         return Difference(
@@ -144,7 +156,8 @@ def compare(snapshot, org, *, today=None):
     board = board_figures(org, snapshot.filter_values(), today=today)
     now = {row.id: row for row in board.rows}
     then_rows = snapshot.rows()
-    missing = [r.id for r in then_rows if r.id not in now]
+    # Ids a primary key can hold: a snapshot's stored rows are not checked against anything.
+    missing = [r.id for r in then_rows if r.id not in now and 0 < r.id <= MOST_ID]
     elsewhere = {
         i.pk: i for i in Initiative.objects.for_list(org).filter(pk__in=missing)
     }  # presented then, off the view now: delivered, cancelled, or out of the filters

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
+from calibration.dates import OUT_OF_RANGE, signed_weeks, weeks_in_range
 from calibration.quarters import Quarter
 from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator
 
@@ -91,15 +92,14 @@ class Row:
 
     @property
     def probability_text(self):
-        return "—" if self.probability is None else f"{self.probability_percent}%"
+        if self.probability is None:
+            return "—"
+        # A snapshot's stored rows are not checked against anything.
+        return f"{self.probability_percent}%" if 0 <= self.probability <= 1 else OUT_OF_RANGE
 
     @property
     def gap_text(self):
-        if self.gap_weeks is None:
-            return "—"
-        if self.gap_weeks == 0:
-            return "none"
-        return f"{self.gap_weeks:+g} wk"
+        return "none" if self.gap_weeks == 0 else signed_weeks(self.gap_weeks)
 
     @property
     def tracking_label(self):
@@ -199,16 +199,18 @@ def row_for(initiative, today):
     last_change = last_by = last_reason = last_short = ""
     last_on = None
     if change:
+        # A withdrawn commitment moved by no number of weeks: its new date is "none".
         moved = change.weeks_moved()
+        new_date = change.new_date or "none"
+        shift = "" if moved is None else f" ({signed_weeks(moved)})"
         last_change = (
-            f"{FIELD_LABELS.get(change.field, change.field)} "
-            f"{change.old_date} → {change.new_date} ({moved:+g} wk)"
+            f"{FIELD_LABELS.get(change.field, change.field)} {change.old_date} → {new_date}{shift}"
         )
         last_by = str(change.by) if change.by else ""
         last_on = change.at.astimezone(org.tz).date()
         last_reason = change.reason
         short = SHORT_LABELS.get(change.field, change.field)
-        last_short = f"{short} {moved:+g} wk → {change.new_date}"
+        last_short = f"{short}{'' if moved is None else ' ' + signed_weeks(moved)} → {new_date}"
     acks = i.acknowledgements()
 
     def ack(role):
@@ -425,6 +427,11 @@ def _d(value):
     return value.isoformat() if value else ""
 
 
+def _weeks(value):
+    """A number of weeks as a spreadsheet number, or OUT_OF_RANGE."""
+    return f"{value:g}" if weeks_in_range(value) else OUT_OF_RANGE
+
+
 # The columns of the table view, the CSV and the PDF's table: one definition, same figures.
 COLUMNS = [
     ("Initiative", lambda r: r.title),
@@ -437,8 +444,8 @@ COLUMNS = [
     ("Commitment", lambda r: _d(r.commitment)),
     ("Told to", lambda r: r.audience_label),
     ("Commitment quarter", lambda r: r.quarter_label),
-    ("P(meet commitment)", lambda r: "" if r.probability is None else f"{r.probability_percent}%"),
-    ("Gap (weeks)", lambda r: "" if r.gap_weeks is None else f"{r.gap_weeks:g}"),
+    ("P(meet commitment)", lambda r: "" if r.probability is None else r.probability_text),
+    ("Gap (weeks)", lambda r: "" if r.gap_weeks is None else _weeks(r.gap_weeks)),
     ("Tracking", lambda r: r.tracking_label),
     ("Tracking date", lambda r: _d(r.tracking_date)),
     ("Checkpoints", lambda r: r.checkpoints_text),

@@ -10,6 +10,8 @@ import functools
 from html import escape
 from html.parser import HTMLParser
 
+from calibration.dates import OUT_OF_RANGE
+
 from . import chart
 from .chart import COLUMNS, ROW_HEIGHT, WIDTH, Axis
 
@@ -75,11 +77,13 @@ def probability_color(p):
 
 
 def axis_for(rows, today):
+    """The axis every row's dates fit on, but for those more than FARTHEST_YEARS from `today`
+    (drawn as "beyond the chart")."""
     dates = [today]
     for r in rows:
-        dates += [r.best, r.worst, r.commitment, r.delivered_on]
+        dates += [r.start, r.best, r.expected, r.worst, r.commitment, r.delivered_on]
         dates += [c.due for c in r.checkpoints]
-    return Axis.covering(dates)
+    return Axis.covering(dates, around=today)
 
 
 # --- marks (also used by the legend) -----------------------------------------------------
@@ -148,6 +152,21 @@ def checkpoint_mark(x, y, state, date=None):
     return (
         f'<circle cx="{n(x)}" cy="{n(y)}" r="4" fill="#ffffff" stroke="{color}" '
         f'stroke-width="1.5"{common}/>'
+    )
+
+
+def beyond_mark(x, y, side, what=()):
+    """A dated mark that lies off the axis: an arrowhead at the plot's edge, pointing the way
+    it lies, that says in its title what is there ("beyond the chart: plan 9999-12-31")."""
+    s = 6 if side == "after" else -6
+    points = f"{n(x)},{n(y - 6)} {n(x + s)},{n(y)} {n(x)},{n(y + 6)}"
+    what = list(what)
+    listed = "; ".join(what[:6]) + (f"; and {len(what) - 6} more" if len(what) > 6 else "")
+    title = f"<title>Beyond the chart: {escape(listed)}</title>" if listed else ""
+    return (
+        f'<polygon class="beyond beyond--{side}" points="{points}" fill="{MUTED}">{title}</polygon>'
+        if title
+        else f'<polygon class="beyond beyond--{side}" points="{points}" fill="{MUTED}"/>'
     )
 
 
@@ -227,8 +246,8 @@ def render(rows, today, *, title="Board view", id_prefix="board", axis=None, url
     out.append("</g>")
 
     out.append(f'<g class="rows" role="list" aria-label="{escape(title)}: initiatives">')
-    for index, row in enumerate(rows):
-        out.append(render_row(row, index, axis, urls.get(row.id)))
+    drawn = [render_row(row, index, axis, urls.get(row.id)) for index, row in enumerate(rows)]
+    out += drawn
     if not rows:
         out.append(
             text(
@@ -270,7 +289,7 @@ def render(rows, today, *, title="Board view", id_prefix="board", axis=None, url
             )
         )
         out.append("</g>")
-    out.append(legend(rows_bottom + 10))
+    out.append(legend(rows_bottom + 10, beyond=any('class="beyond' in row for row in drawn)))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -287,6 +306,7 @@ ROW_PROBABILITY = {
 }
 ROW_AUDIENCE = _extra(fill=MUTED, font_size=10)
 ROW_GAP = _extra(class_="gap", font_size=13)
+ROW_GAP_OUT = _extra(class_="gap gap--out-of-range", fill=MUTED, font_size=11)
 ROW_CHANGE = _extra(font_size=11)
 ROW_CHANGE_WHO = _extra(fill=MUTED, font_size=10.5)
 ROW_NO_CHANGE = _extra(fill=MUTED, font_size=11)
@@ -326,27 +346,47 @@ def render_row(row, index, axis, url=None):
         )
     )
 
-    # The run-up from the start to the best case, then the best–worst band.
+    # Marks whose date is off the axis are not drawn at a wrong place: each side of the plot
+    # gets one arrowhead listing them instead.
+    beyond = {"before": [], "after": []}
+
+    def on_axis(day, what):
+        if axis.contains(day):
+            return True
+        beyond["before" if day < axis.start else "after"].append(f"{what} {day}")
+        return False
+
+    # The run-up from the start to the best case, then the best–worst band (cut at the plot's
+    # edges, so a band running off the chart visibly runs into its edge).
     ny = n(y)
     if row.start < row.best:
         out.append(
             f'<line class="run-up" x1="{n(axis.clamped_x(row.start))}" '
-            f'x2="{n(axis.x(row.best))}" y1="{ny}" y2="{ny}"{RUN_UP}/>'
+            f'x2="{n(axis.clamped_x(row.best))}" y1="{ny}" y2="{ny}"{RUN_UP}/>'
         )
-    out.append(band(axis.x(row.best), axis.x(row.worst), y))
-    out.append(plan_tick(axis.x(row.expected), y, row.expected))
-    if row.commitment:
+    on_axis(row.best, "best case")
+    on_axis(row.worst, "worst case")
+    out.append(band(axis.clamped_x(row.best), axis.clamped_x(row.worst), y))
+    if on_axis(row.expected, "plan"):
+        out.append(plan_tick(axis.x(row.expected), y, row.expected))
+    if row.commitment and on_axis(row.commitment, "commitment"):
         cx = n(axis.x(row.commitment))
         out.append(
             f'<line class="commitment-line" x1="{cx}" x2="{cx}" y1="{n(top + 4)}" '
             f'y2="{n(top + ROW_HEIGHT - 4)}"{COMMITMENT_LINE}/>'
         )
         out.append(commitment_mark(axis.x(row.commitment), top + 9, row.commitment))
-    out.append(tracking_mark(axis.x(row.tracking_date), y, row.tracking, row.tracking_date))
+    if axis.contains(row.tracking_date):
+        out.append(tracking_mark(axis.x(row.tracking_date), y, row.tracking, row.tracking_date))
     for c in row.checkpoints:
-        out.append(checkpoint_mark(axis.clamped_x(c.due), y + 16, c.state, c.due))
-    if row.delivered_on:
+        if on_axis(c.due, f"checkpoint ({c.state})"):
+            out.append(checkpoint_mark(axis.x(c.due), y + 16, c.state, c.due))
+    if row.delivered_on and on_axis(row.delivered_on, "delivered"):
         out.append(delivered_mark(axis.x(row.delivered_on), y, row.delivered_on))
+    if beyond["before"]:
+        out.append(beyond_mark(axis.x0 - 2, y, "before", beyond["before"]))
+    if beyond["after"]:
+        out.append(beyond_mark(axis.x1 + 2, y, "after", beyond["after"]))
 
     # The figures beside the row.
     out.append(
@@ -359,7 +399,11 @@ def render_row(row, index, axis, url=None):
     )
     if row.commitment:
         out.append(_text(COLUMNS["probability"], top + 42, row.audience, ROW_AUDIENCE))
-    out.append(_text(COLUMNS["gap"], top + 27, row.gap_text, ROW_GAP))
+    if row.gap_text == OUT_OF_RANGE:  # wider than the column: on two smaller lines
+        out.append(_text(COLUMNS["gap"], top + 22, "out of", ROW_GAP_OUT))
+        out.append(_text(COLUMNS["gap"], top + 35, "range", ROW_GAP_OUT))
+    else:
+        out.append(_text(COLUMNS["gap"], top + 27, row.gap_text, ROW_GAP))
     if row.last_change:
         out.append(
             _text(
@@ -393,8 +437,9 @@ def render_row(row, index, axis, url=None):
     return "\n".join(out)
 
 
-def legend(top):
-    """The key to the marks, drawn with the same functions as the rows."""
+def legend(top, beyond=False):
+    """The key to the marks, drawn with the same functions as the rows (the arrowhead of a
+    date beyond the chart only when there is one)."""
     y1, y2 = top + 14, top + 36
     out = ['<g class="legend" aria-label="Legend" transform="translate(0 0)">']
     out.append(text(12, y1 + 4, "Legend", font_weight="600", font_size=11.5))
@@ -407,6 +452,8 @@ def legend(top):
         (tracking_mark(0, y1, "expected"), 12, "tracking expected"),
         (tracking_mark(0, y1, "worst"), 12, "tracking worst"),
     ]
+    if beyond:
+        items1.append((beyond_mark(0, y1, "after"), 12, "beyond the chart"))
     items2 = [
         (checkpoint_mark(0, y2, "met"), 12, "checkpoint met"),
         (checkpoint_mark(0, y2, "missed"), 12, "missed"),

@@ -110,7 +110,11 @@ def prefill(org, query):
     initial = {key: query[key] for key in PREFILLED if key in query}
     for name, model, label in (("initiative", Initiative, "Initiative"), ("bet", Bet, "Bet")):
         pk = query.get(name, "")
-        record = model.objects.for_org(org).filter(pk=pk).first() if pk.isascii() and pk.isdigit() else None
+        record = (
+            model.objects.for_org(org).filter(pk=pk).first()
+            if pk.isascii() and pk.isdigit()
+            else None
+        )
         if record is not None:
             initial[name] = record.pk
             initial.setdefault("demand_kind", name)

@@ -6,7 +6,6 @@ calendar apps update an event in place rather than duplicate it.
 """
 
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +15,7 @@ from icalendar import Event as ICalEvent
 
 from calibration.alignment import cadence as alignment
 from calibration.constraints import cadence as constraints
+from calibration.dates import add_days, add_minutes
 from calibration.timeline import cadence as timeline
 
 # Each a function (org, since=None) → Events; one that can filters by `since` in the
@@ -27,6 +27,11 @@ CALENDAR = [
     timeline.slip_action_events,
     alignment.session_events,
 ]
+
+
+# RFC 5545 integers are 32-bit: a version stored past that still makes a feed (a calendar app
+# only compares sequences, and a record edited two billion times has stopped changing).
+MOST_SEQUENCE = 2**31 - 1
 
 
 def organization_events(org, since=None):
@@ -66,14 +71,15 @@ def serialize_feed(org, items):
         event = ICalEvent()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
+        # The ends are held inside the calendar: an event stored on 9999-12-31 still ends.
         if item.starts_at:
             event.add("dtstart", item.starts_at)
-            event.add("dtend", item.ends_at or item.starts_at + timedelta(hours=1))
+            event.add("dtend", item.ends_at or add_minutes(item.starts_at, 60))
         else:
             event.add("dtstart", item.start)
-            event.add("dtend", (item.end or item.start) + timedelta(days=1))
+            event.add("dtend", add_days(item.end or item.start, 1))
         event.add("summary", item.summary)
-        event.add("sequence", item.sequence)
+        event.add("sequence", min(item.sequence, MOST_SEQUENCE))
         event.add("transp", "TRANSPARENT")
         if item.modified:
             event.add("last-modified", item.modified)

@@ -18,6 +18,7 @@ from calibration.cadence import (
     uid,
     weekly_after,
 )
+from calibration.dates import add_days
 
 from .models import (
     COMMITMENT,
@@ -48,14 +49,14 @@ def checkpoints(window):
     for indicator in pending:
         due = indicator.due_date
         for lead in window.lead_days(indicator.organization_id):
-            day = due - timedelta(days=lead)
+            day = add_days(due, -lead)  # a checkpoint stored in the year 1 has no day before
             if first <= day <= last:
                 yield Due(
                     "checkpoint_coming",
                     indicator,
                     f"{lead}d-before-{due}",
                     day,
-                    last_day=due - DAY,
+                    last_day=add_days(due, -1),
                 )
         if first <= due <= last:
             yield Due("checkpoint_due", indicator, f"due-{due}", due, last_day=due)

@@ -7,6 +7,8 @@ The template draws it as inline SVG; no JavaScript.
 
 from django.utils import timezone
 
+from calibration.dates import within_reach
+
 WIDTH, HEIGHT = 560, 200
 LEFT, RIGHT, TOP, BOTTOM = 84, 16, 12, 28
 SERIES = [
@@ -26,7 +28,10 @@ def revision_chart(initiative, now=None):
     now = now or timezone.now()
     first_at = min(at for at, _ in points)
     last_at = max(now, max(at for at, _ in points))
-    dates = [d for _, d in points]
+    # The y axis spans the dates at most FARTHEST_YEARS from today; a date further away (a
+    # year typed as 1 or 9999) is drawn at the edge it lies beyond, not by flattening the rest.
+    today = now.date()
+    dates = [d for _, d in points if within_reach(d, today)] or [today]
     lo, hi = min(dates), max(dates)
     span_t = (last_at - first_at).total_seconds() or 1
     span_d = (hi - lo).days or 1
@@ -36,7 +41,7 @@ def revision_chart(initiative, now=None):
         return round(LEFT + plot_w * (at - first_at).total_seconds() / span_t, 1)
 
     def y(d):
-        return round(TOP + plot_h * (d - lo).days / span_d, 1)
+        return round(TOP + plot_h * (min(max(d, lo), hi) - lo).days / span_d, 1)
 
     lines = []
     for key, label in SERIES:

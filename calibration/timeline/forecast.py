@@ -27,6 +27,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from calibration.dates import add_days
+
 LAMBDA = 4
 PERCENTILES = (50, 85, 95)
 
@@ -117,6 +119,16 @@ class DeliveryForecast:
     expected: datetime.date
     worst: datetime.date
 
+    def __post_init__(self):
+        # Stored dates can be out of order (a worst case before the best): the forecast is
+        # over the three in order, so it is always a distribution.
+        for name, day in zip(("best", "expected", "worst"), sorted(self._dates), strict=True):
+            object.__setattr__(self, name, day)
+
+    @property
+    def _dates(self):
+        return (self.best, self.expected, self.worst)
+
     def _days(self, day):
         return (day - self.best).days
 
@@ -131,7 +143,7 @@ class DeliveryForecast:
     def percentile_date(self, percent):
         """The first day by which delivery is `percent` % likely."""
         days = pert_quantile(percent / 100, *self._numbers)
-        return self.best + datetime.timedelta(days=math.ceil(days - 1e-9))
+        return add_days(self.best, math.ceil(days - 1e-9))
 
     def percentiles(self):
         """{50: date, 85: date, 95: date}."""
@@ -150,4 +162,4 @@ class DeliveryForecast:
         return self.percentile_date(95)
 
     def mean_date(self):
-        return self.best + datetime.timedelta(days=round(pert_mean(*self._numbers)))
+        return add_days(self.best, pert_mean(*self._numbers))

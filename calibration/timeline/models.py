@@ -23,7 +23,6 @@ Public model API (used by the board-prep view and reminders — keep it stable, 
 * ``organization_calibration(org)`` and ``calibration_figures(initiatives)``.
 """
 
-import datetime
 import statistics
 
 from django.conf import settings
@@ -36,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calibration.comments.models import Comment
+from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, add_weeks, weeks_in_range
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 from . import forecast as forecasting
@@ -61,11 +61,17 @@ def initiative_url(org):
 
 
 def weeks_between(earlier, later):
-    """Whole and fractional weeks from `earlier` to `later`, rounded to one decimal."""
+    """Whole and fractional weeks from `earlier` to `later`, rounded to one decimal (None when
+    either date is missing)."""
+    if earlier is None or later is None:
+        return None
     return round((later - earlier).days / 7, 1)
 
 
 def format_weeks(weeks):
+    """ "3 weeks", "1 week", "0.5 weeks" (unsigned); OUT_OF_RANGE past FARTHEST_WEEKS."""
+    if not weeks_in_range(weeks):
+        return OUT_OF_RANGE
     weeks = abs(weeks)
     shown = f"{weeks:g}" if weeks != int(weeks) else str(int(weeks))
     return f"{shown} week" + ("" if weeks == 1 else "s")
@@ -321,7 +327,14 @@ class Initiative(SharedRecord):
                 parts.append(f"the same as {label}")
             elif name == EXPECTED or (name == BEST and c < d) or (name == WORST and c > d):
                 direction = "earlier" if c < d else "later"
-                parts.append(f"{format_weeks(weeks_between(c, d))} {direction} than {label}")
+                weeks = weeks_between(c, d)
+                if weeks_in_range(weeks):
+                    parts.append(f"{format_weeks(weeks)} {direction} than {label}")
+                else:
+                    parts.append(
+                        f"more than {FARTHEST_YEARS} years {direction} than {label} "
+                        f"({OUT_OF_RANGE})"
+                    )
         return f"{head}: {', '.join(parts)}."
 
     # --- acknowledgement ----------------------------------------------------------------
@@ -580,7 +593,12 @@ class Initiative(SharedRecord):
         """(best, expected, worst) the delivery is judged against: the baseline when there is
         one (what was agreed), else the current timelines."""
         if self.baseline_set_on:
-            return self.baseline_best, self.baseline_expected, self.baseline_worst
+            # A baseline date missing from what is stored falls back to the current one.
+            return (
+                self.baseline_best or self.best_date,
+                self.baseline_expected or self.expected_date,
+                self.baseline_worst or self.worst_date,
+            )
         return self.best_date, self.expected_date, self.worst_date
 
     def landed(self):
@@ -677,23 +695,28 @@ class AddWeeks(Func):
     arity = 2
     output_field = DateField()
 
+    # Both stop at 9999-12-31 (the last day Python can read back) and stay NULL when either
+    # input is NULL: week 30000 of a start in the year 9990 is not an error on every page.
+
     def as_sql(self, compiler, connection, **extra_context):
         (date_sql, date_params), (weeks_sql, weeks_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
+        days = f"({weeks_sql}) * 7"
         return (
-            f"CAST(({date_sql} + ({weeks_sql}) * INTERVAL '7 days') AS date)",
-            [*date_params, *weeks_params],
+            f"(CASE WHEN {days} >= DATE '9999-12-31' - {date_sql} THEN DATE '9999-12-31' "
+            f"ELSE {date_sql} + {days} END)",
+            [*weeks_params, *date_params, *date_params, *weeks_params],
         )
 
     def as_sqlite(self, compiler, connection, **extra_context):
         (date_sql, date_params), (weeks_sql, weeks_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
-        return f"date({date_sql}, '+' || (({weeks_sql}) * 7) || ' days')", [
-            *date_params,
-            *weeks_params,
-        ]
+        return (
+            f"date(min(julianday({date_sql}) + ({weeks_sql}) * 7, julianday('9999-12-31')))",
+            [*date_params, *weeks_params],
+        )
 
 
 class LeadingIndicatorQuerySet(SharedRecordQuerySet):
@@ -782,7 +805,7 @@ class LeadingIndicator(SharedRecord):
         if getattr(self, "due_date", None):
             return self.due_date
         start = (initiative or self.initiative).start_date
-        return start + datetime.timedelta(weeks=self.due_week or 0)
+        return add_weeks(start, self.due_week or 0)
 
     def is_overdue(self, today, initiative=None):
         return self.status == self.Status.PENDING and self.due_date_value(initiative) < today
@@ -816,11 +839,12 @@ def calibration_figures(initiatives):
     if not delivered:
         return {"count": 0, "inside": 0, "inside_share": None, "median_slip_weeks": None}
     inside = sum(1 for i in delivered if i.landed() in ("best_expected", "expected_worst"))
+    slips = [w for w in (i.expected_slip_weeks() for i in delivered) if w is not None]
     return {
         "count": len(delivered),
         "inside": inside,
         "inside_share": inside / len(delivered),
-        "median_slip_weeks": statistics.median(i.expected_slip_weeks() for i in delivered),
+        "median_slip_weeks": statistics.median(slips) if slips else None,
     }
 
 

@@ -364,4 +364,5 @@ def _after_action(request, org, action):
 @live_page
 @kept_until_changed
 def calibration(request, org):
-    return render(request, "timeline/calibration.html", organization_calibration(org))
+    context = {**organization_calibration(org), "today": org.today()}
+    return render(request, "timeline/calibration.html", context)

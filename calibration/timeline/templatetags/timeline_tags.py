@@ -1,4 +1,8 @@
 from django import template
+from django.utils.html import format_html
+
+from calibration import dates
+from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, weeks_in_range, within_reach
 
 from ..models import format_weeks
 
@@ -24,11 +28,25 @@ def weeks(value):
         return "—"
     if value == 0:
         return "on time"
+    if not weeks_in_range(value):
+        return OUT_OF_RANGE
     return format_weeks(value) + ("" if value > 0 else " early")
 
 
 @register.filter
 def signed_weeks(value):
-    if value is None:
-        return "—"
-    return f"{value:+g} wk"
+    """3 → "+3 wk"; "out of range" past what a plan can mean."""
+    return dates.signed_weeks(value)
+
+
+@register.filter
+def out_of_range(day, today):
+    """A badge after a date more than FARTHEST_YEARS from `today` (a year typed as 1 or 9999
+    is shown as stored, and said to be out of range); nothing otherwise."""
+    if not day or not today or within_reach(day, today):
+        return ""
+    return format_html(
+        ' <span class="badge badge--warn" title="More than {} years from today">{}</span>',
+        FARTHEST_YEARS,
+        OUT_OF_RANGE,
+    )
