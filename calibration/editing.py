@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError
+from django.shortcuts import render
 
 from .live import is_refresh
 from .models import BOOKKEEPING_FIELDS, EditConflict, raw_value, raw_values
@@ -317,3 +318,25 @@ def wants_fragment(request):
     return bool(
         request.htmx and not request.htmx.history_restore_request and not is_refresh(request)
     )
+
+
+def delete_or_ask_again(request, record, template_context):
+    """Delete `record` from the version the person had open; when someone saved it since,
+    nothing is deleted and the confirmation page asks again, showing what changed.
+    Returns None when deleted, else the page to show."""
+    try:
+        opened = int(request.POST.get("version", ""))
+    except ValueError:
+        opened = -1
+    try:
+        record.delete_shared(by=request.user, expected_version=opened)
+    except EditConflict as conflict:
+        if conflict.current is None:
+            return None  # deleted by someone else meanwhile: what the person wanted
+        context = {
+            **template_context,
+            "record": conflict.current,
+            "changed_meanwhile": conflict.current.changes_since(opened),
+        }
+        return render(request, "calibration/confirm_delete.html", context, status=409)
+    return None

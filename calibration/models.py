@@ -234,7 +234,12 @@ class SharedRecord(models.Model):
             old=old,
             new=new,
             note=note,
+            version=self.version,
         )
+
+    def changes_since(self, version):
+        """What was saved after `version` (the one a person had open), newest first."""
+        return self.history().filter(version__gt=version)
 
 
 def _related(record, name):
@@ -305,6 +310,9 @@ class Change(models.Model):
     old = models.JSONField(default=dict)
     new = models.JSONField(default=dict)
     note = models.TextField(blank=True)
+    # The record's version once this change was made (empty for changes recorded before the
+    # history kept it): "what changed since the version you had open" is a query.
+    version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

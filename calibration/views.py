@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from . import export
 from .access import get_for_org, leaders_only
-from .editing import save_or_explain, wants_fragment
+from .editing import delete_or_ask_again, save_or_explain, wants_fragment
 from .forms import PlanningCycleForm
 from .home import conversation_sections
 from .live import live_page
-from .models import Change, EditConflict, PlanningCycle
+from .models import Change, PlanningCycle
 from .pagecache import kept_until_changed
 
 
@@ -74,11 +74,9 @@ def delete_planning_cycle(request, org, pk):
             "calibration/confirm_delete.html",
             {"record": cycle, "cancel_url": cycle_url(cycle)},
         )
-    try:
-        cycle.delete_shared(by=request.user, expected_version=int(request.POST.get("version", -1)))
-    except (EditConflict, ValueError):
-        messages.error(request, f"“{cycle}” changed since you opened it; it was not deleted.")
-        return redirect(cycle_url(cycle))
+    asked_again = delete_or_ask_again(request, cycle, {"cancel_url": cycle_url(cycle)})
+    if asked_again:
+        return asked_again
     messages.success(request, f"Planning cycle “{cycle}” deleted (kept in the history).")
     return redirect("planning_cycles", org.slug)
 

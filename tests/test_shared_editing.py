@@ -162,3 +162,21 @@ def test_deleting_asks_first(ceo_client, org, cycle):
 
     assert "Delete “H1 planning”?" in response.content.decode()
     assert PlanningCycle.objects.filter(pk=cycle.pk).exists()
+
+
+@pytest.mark.django_db
+def test_deleting_a_record_changed_meanwhile_asks_again_showing_what_changed(
+    ceo_client, org, cycle, cto
+):
+    cycle.notes = "Offsite moved to Porto"
+    cycle.save_shared(by=cto, expected_version=1)
+    url = reverse("delete_planning_cycle", args=[org.slug, cycle.pk])
+
+    asked = ceo_client.post(url, {"version": 1})
+
+    page = asked.content.decode()
+    assert asked.status_code == 409 and "It changed since you opened it" in page
+    assert "Tom CTO" in page and "Offsite moved to Porto" in page
+    assert PlanningCycle.objects.filter(pk=cycle.pk).exists()
+    ceo_client.post(url, {"version": asked.context["record"].version})
+    assert not PlanningCycle.objects.filter(pk=cycle.pk).exists()

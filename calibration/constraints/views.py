@@ -12,7 +12,7 @@ from accounts.models import Role
 from calibration import access
 from calibration.access import get_for_org, leaders_only
 from calibration.alignment.models import Bet
-from calibration.editing import save_or_explain, wants_fragment
+from calibration.editing import delete_or_ask_again, save_or_explain, wants_fragment
 from calibration.live import live_page
 from calibration.models import EditConflict
 from calibration.pagecache import kept_until_changed
@@ -278,13 +278,9 @@ def constraint_delete(request, org, pk):
     if request.method != "POST":
         context = {"record": constraint, "cancel_url": detail}
         return render(request, "calibration/confirm_delete.html", context)
-    try:
-        constraint.delete_shared(
-            by=request.user, expected_version=int(request.POST.get("version", -1))
-        )
-    except (EditConflict, ValueError):
-        messages.error(request, f"“{constraint}” changed since you opened it; it was not deleted.")
-        return redirect(detail)
+    asked_again = delete_or_ask_again(request, constraint, {"cancel_url": detail})
+    if asked_again:
+        return asked_again
     messages.success(request, f"Constraint “{constraint}” deleted (kept in the history).")
     return redirect("constraints:list", org.slug)
 
