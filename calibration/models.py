@@ -23,6 +23,8 @@ from django.utils import timezone
 from accounts.models import Organization, single_line
 
 BOOKKEEPING_FIELDS = {"id", "organization", "version", "created_at", "updated_at"}
+# A base value the history cannot give: whatever the field holds now differs from it.
+NOT_KNOWN = object()
 
 
 class EditConflict(Exception):
@@ -150,6 +152,32 @@ class SharedRecord(models.Model):
             if not saved:  # refused or failed: nothing was written, the instance says so
                 self.version, self.updated_at = kept
         return self
+
+    def patch_shared(self, *, by, expected_version, values, note=""):
+        """Set `values` ({field name: value}) — the fields a client sends, as an API PATCH
+        does — on this record, read at `expected_version`. A client keeps no copy of what it
+        was shown, so the history says what changed since: a sent field someone else changed
+        since then to another value is a conflict; the rest is merged as forms are."""
+        since = self.fields_changed_since(expected_version)
+        base = {
+            name: NOT_KNOWN
+            if since is None or name in since
+            else raw_value(self, self._meta.get_field(name))
+            for name in values
+        }
+        for name, value in values.items():
+            setattr(self, self._meta.get_field(name).attname, value)
+        return self.save_shared(by=by, expected_version=expected_version, note=note, base=base)
+
+    def fields_changed_since(self, version):
+        """The names of the fields saved after `version`, or None when the history cannot
+        say (changes recorded before it kept versions)."""
+        if version >= self.version:
+            return set()
+        changes = list(self.changes_since(version).values_list("version", "new", "old"))
+        if {v for v, _, _ in changes} != set(range(version + 1, self.version + 1)):
+            return None
+        return {name for _, new, old in changes for name in (*new, *old)}
 
     def _merge(self, current, base):
         """Take what others saved since `base` into this instance, field by field (see

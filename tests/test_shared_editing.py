@@ -180,3 +180,33 @@ def test_deleting_a_record_changed_meanwhile_asks_again_showing_what_changed(
     assert PlanningCycle.objects.filter(pk=cycle.pk).exists()
     ceo_client.post(url, {"version": asked.context["record"].version})
     assert not PlanningCycle.objects.filter(pk=cycle.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_patch_from_a_stale_version_merges_fields_nobody_else_changed(cycle, ceo, cto):
+    PlanningCycle.objects.get(pk=cycle.pk).patch_shared(
+        by=ceo, expected_version=1, values={"notes": "Offsite in Lisbon"}
+    )
+
+    PlanningCycle.objects.get(pk=cycle.pk).patch_shared(
+        by=cto, expected_version=1, values={"name": "H1 offsite"}
+    )
+
+    cycle.refresh_from_db()
+    assert (cycle.name, cycle.notes, cycle.version) == ("H1 offsite", "Offsite in Lisbon", 3)
+
+
+@pytest.mark.django_db
+def test_a_patch_of_a_field_changed_since_is_a_conflict_naming_it(cycle, ceo, cto):
+    PlanningCycle.objects.get(pk=cycle.pk).patch_shared(
+        by=ceo, expected_version=1, values={"notes": "Offsite in Lisbon"}
+    )
+
+    with pytest.raises(EditConflict) as conflict:
+        PlanningCycle.objects.get(pk=cycle.pk).patch_shared(
+            by=cto, expected_version=1, values={"notes": "Remote", "name": "H1 remote"}
+        )
+
+    assert conflict.value.fields == ["notes"]
+    cycle.refresh_from_db()
+    assert (cycle.name, cycle.notes) == ("H1 planning", "Offsite in Lisbon")
