@@ -39,10 +39,11 @@ class OrganizationMiddleware:
         membership = next((m for m in request.memberships if m.organization.slug == slug), None)
         if membership is None:
             raise Http404("No such organization")
-        if not access.may_request(membership, request.method, view_func):
-            raise PermissionDenied(access.READ_ONLY)
+        # Known before any refusal, so a refusal is shown inside the company's pages.
         request.org = membership.organization
         request.membership = membership
+        if not access.may_request(membership, request.method, view_func):
+            raise PermissionDenied(access.READ_ONLY)
         view_kwargs["org"] = membership.organization
         if request.session.get(SESSION_KEY) != slug:  # a write (UPDATE) only when it changes
             request.session[SESSION_KEY] = slug

@@ -65,6 +65,7 @@ def planning_cycle(request, org, pk):
     return render(request, "calibration/planning_cycle.html", context)
 
 
+@leaders_only
 def delete_planning_cycle(request, org, pk):
     """Asks first; deleting keeps the cycle's last state in the history."""
     cycle = get_for_org(org, PlanningCycle, pk=pk)

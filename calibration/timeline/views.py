@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from calibration import access
-from calibration.access import get_for_org, members_may_post
+from calibration.access import get_for_org, leaders_only, members_may_post
 from calibration.editing import save_or_explain, wants_fragment
 from calibration.live import live_page
 from calibration.models import Change, EditConflict
@@ -117,6 +117,7 @@ LONG_TEXTS = [
 ]
 
 
+@leaders_only
 def new_initiative(request, org):
     owner = org.member_with_role("cto") or request.user
     form = InitiativeCreateForm(
@@ -209,6 +210,7 @@ def _ask(initiative, raw):
     return {"date": day, "probability": initiative.probability_by(day), "raw": raw}
 
 
+@leaders_only
 @vary_on_headers("HX-Request")
 @kept_until_changed
 def section(request, org, pk, name):
@@ -298,21 +300,25 @@ def _from_list(context, kind, child):
     return next((row for row in rows if row.pk == child.pk), child)
 
 
+@leaders_only
 @vary_on_headers("HX-Request")
 def new_indicator(request, org, pk):
     return _child_view(request, org, LeadingIndicator, IndicatorForm, "indicator", pk=pk)
 
 
+@leaders_only
 @vary_on_headers("HX-Request")
 def indicator(request, org, pk):
     return _child_view(request, org, LeadingIndicator, IndicatorForm, "indicator", child_pk=pk)
 
 
+@leaders_only
 @vary_on_headers("HX-Request")
 def new_step(request, org, pk):
     return _child_view(request, org, SlipPlanStep, SlipStepForm, "step", pk=pk)
 
 
+@leaders_only
 @vary_on_headers("HX-Request")
 def step(request, org, pk):
     return _child_view(request, org, SlipPlanStep, SlipStepForm, "step", child_pk=pk)
