@@ -22,6 +22,7 @@ each member's is kept a few seconds in the cache, so the others on the same page
 import hashlib
 import re
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -144,8 +145,11 @@ def _digest(others):
 # --- keeping what is typed across a refresh -----------------------------------------------
 
 
-class KeepWhatIsTypedMiddleware:
-    """On a live refresh, the spots the person has a form in are kept as they are."""
+class LiveMiddleware:
+    """On a live refresh, the spots the person has a form in are kept as they are. After a
+    person's own save made with htmx, their page's poller moves to the new version: the part
+    they saved was just redrawn, and their own save is no reason to refresh the page under
+    their hands."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -153,14 +157,30 @@ class KeepWhatIsTypedMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            is_refresh(request)
-            and response.status_code == 200
-            and not response.streaming
-            and "text/html" in response.get("Content-Type", "")
+            response.status_code != 200
+            or response.streaming
+            or "text/html" not in response.get("Content-Type", "")
         ):
+            return response
+        if is_refresh(request):
             keep = [item.partition(":")[::2] for item in request.GET.getlist("keep")[:20]]
             response.content = keep_what_is_typed(response.content.decode(), keep).encode()
+        elif request.method == "POST" and _own_save_on_a_live_page(request):
+            page = urlsplit(request.headers["HX-Current-URL"]).path
+            live = {"version": data_version(request.org.pk), "page": page, "others": []}
+            poller = render_to_string("includes/live.html", {"org": request.org, "live": live})
+            response.content += poller.replace(
+                'id="live"', 'id="live" hx-swap-oob="true"', 1
+            ).encode()
         return response
+
+
+def _own_save_on_a_live_page(request):
+    return bool(
+        getattr(request, "htmx", None)
+        and getattr(request, "org", None) is not None
+        and request.headers.get("HX-Current-URL")
+    )
 
 
 def keep_what_is_typed(html, keep):

@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "calibration.tenancy.OrganizationMiddleware",
     "calibration.tenancy.PrivatePagesMiddleware",
-    "calibration.live.KeepWhatIsTypedMiddleware",
+    "calibration.live.LiveMiddleware",
 ]
 
 # How long a rendered page may be kept when nothing in its organization changes

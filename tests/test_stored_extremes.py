@@ -139,14 +139,24 @@ def write_extremes(org, pick):
 
 def store(row, values):
     """Write `values` to `row`; when the database refuses them together (a unique or check
-    constraint), each value it takes on its own."""
+    constraint), each value it takes on its own. Constraints checked at commit (a bet's
+    place) are checked at once here, so a refusal is seen while it can still be skipped."""
     try:
         with transaction.atomic():
             row.update(**values)
+            check_deferred_constraints_now()
     except IntegrityError:
         for name, value in values.items():
             with suppress(IntegrityError), transaction.atomic():
                 row.update(**{name: value})
+                check_deferred_constraints_now()
+
+
+def check_deferred_constraints_now():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def everything_at_the_end(row, column):

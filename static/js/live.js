@@ -52,8 +52,30 @@
   document.addEventListener("htmx:afterSettle", tellIfChanged);
   document.addEventListener("input", tellIfChanged);
 
+  // The person's own requests (opening a form, saving) come first: a refresh never swaps
+  // the page while one is on its way (its answer would land in a replaced element).
+  var busy = 0;
+  function own(event) {
+    var id = event.detail.elt.id;
+    return id !== "live" && id !== "live-refresh";
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (own(event)) { busy += 1; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (own(event)) { busy = Math.max(0, busy - 1); }
+  });
+  function refreshLater() {
+    setTimeout(function () { htmx.trigger(document.body, "calibrate:changed"); }, 300);
+  }
+
   document.addEventListener("htmx:configRequest", function (event) {
     var element = event.detail.elt;
+    if (element.id === "live-refresh" && busy > 0) {
+      event.preventDefault();
+      refreshLater();
+      return;
+    }
     if (element.id === "live") {
       if (document.visibilityState !== "visible") {
         event.preventDefault(); // a hidden tab costs the server nothing
@@ -63,9 +85,27 @@
       event.detail.parameters.editing = editing.map(function (spot) { return spot.id; });
       event.detail.parameters.label = editing.map(function (spot) { return spot.label; });
     } else if (element.id === "live-refresh") {
-      event.detail.parameters.keep = openSpots().map(function (spot) {
+      var spots = openSpots();
+      element.dataset.kept = spots.map(function (spot) { return spot.id; }).join(" ");
+      event.detail.parameters.keep = spots.map(function (spot) {
         return spot.id + ":" + spot.version;
       });
+    }
+  });
+
+  // A form opened while the refresh was on its way was not named in it, and a request of
+  // the person's own may still be on its way: swapping would drop either. Skip this answer
+  // and ask again.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var element = event.detail.elt;
+    if (element.id !== "live-refresh") {
+      return;
+    }
+    var kept = (element.dataset.kept || "").split(" ");
+    var missed = openSpots().some(function (spot) { return kept.indexOf(spot.id) < 0; });
+    if (missed || busy > 0) {
+      event.detail.shouldSwap = false;
+      refreshLater();
     }
   });
 })();
