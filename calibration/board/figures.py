@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
+from calibration.probability import percent_text
 from calibration.quarters import Quarter
 from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator
 
@@ -86,12 +87,8 @@ class Row:
     # --- derived, for display ---------------------------------------------------------
 
     @property
-    def probability_percent(self):
-        return None if self.probability is None else round(self.probability * 100)
-
-    @property
     def probability_text(self):
-        return "—" if self.probability is None else f"{self.probability_percent}%"
+        return percent_text(self.probability)
 
     @property
     def gap_text(self):
@@ -437,7 +434,7 @@ COLUMNS = [
     ("Commitment", lambda r: _d(r.commitment)),
     ("Told to", lambda r: r.audience_label),
     ("Commitment quarter", lambda r: r.quarter_label),
-    ("P(meet commitment)", lambda r: "" if r.probability is None else f"{r.probability_percent}%"),
+    ("P(meet commitment)", lambda r: percent_text(r.probability, missing="")),
     ("Gap (weeks)", lambda r: "" if r.gap_weeks is None else f"{r.gap_weeks:g}"),
     ("Tracking", lambda r: r.tracking_label),
     ("Tracking date", lambda r: _d(r.tracking_date)),

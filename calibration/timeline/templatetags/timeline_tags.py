@@ -1,5 +1,7 @@
 from django import template
 
+from calibration.probability import percent_text
+
 from ..models import format_weeks
 
 register = template.Library()
@@ -7,14 +9,9 @@ register = template.Library()
 
 @register.filter
 def percent(value):
-    """0.3712 → "37%"; tiny non-zero values are not shown as 0% or 100%."""
-    if value is None:
-        return "—"
-    if 0 < value < 0.005:
-        return "<1%"
-    if 0.995 < value < 1:
-        return ">99%"
-    return f"{value * 100:.0f}%"
+    """0.3712 → "37%"; never "0%" or "100%" for a value strictly between (one helper for
+    every page, export and mail: calibration.probability)."""
+    return percent_text(value)
 
 
 @register.filter
