@@ -84,7 +84,7 @@ class Basis:
     def sample_text(self):
         span = ""
         if self.first_delivery and self.last_delivery:
-            span = f", delivered {self.first_delivery:%b %Y}–{self.last_delivery:%b %Y}"
+            span = f" ({self.first_delivery:%b %Y}–{self.last_delivery:%b %Y})"
         return f"{self.n} delivered initiative{'' if self.n == 1 else 's'}{span}"
 
     def why_none(self):
@@ -141,9 +141,9 @@ class AdjustedForecast:
     def method(self):
         """The method in one sentence, naming the sample it rests on."""
         return (
-            f"The raw forecast's probabilities mapped through where {self.basis.estimator}'s "
-            f"{self.basis.sample_text()} actually fell in their own forecasts (their PIT): "
-            "a calibrated record would leave it unchanged."
+            f"the three dates' probabilities mapped through where {self.basis.estimator}'s past "
+            f"deliveries fell in their own forecasts (their PIT), over "
+            f"{self.basis.sample_text()}; a calibrated record would leave them unchanged."
         )
 
     def line(self, commitment=None):

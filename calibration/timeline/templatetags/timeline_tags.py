@@ -29,3 +29,25 @@ def signed_weeks(value):
     if value is None:
         return "—"
     return f"{value:+g} wk"
+
+
+@register.filter
+def sentence(share, who):
+    """A track-record share in words: share|sentence:"Tom Okafor"."""
+    return share.sentence(who)
+
+
+@register.filter
+def days_after_p50(days):
+    """Days a delivery came after its P50 date: 12 → "12 days after P50"."""
+    if days is None:
+        return "—"
+    if days == 0:
+        return "on its P50 date"
+    return f"{abs(days)} day{'' if abs(days) == 1 else 's'} {'after' if days > 0 else 'before'} P50"
+
+
+@register.filter
+def acknowledged_before_miss(entry):
+    """Both leaders had acknowledged a missed commitment's gap before it fell due."""
+    return entry.acknowledged_before(entry.promised)
