@@ -285,6 +285,7 @@ ROW_PROBABILITY = {
     for color in (MUTED, TRACKING["worst"], STATE["overdue"], TRACKING["best"])
 }
 ROW_AUDIENCE = _extra(fill=MUTED, font_size=10)
+ROW_ADJUSTED = _extra(class_="adjusted-probability", fill=MUTED, font_size=11)
 ROW_GAP = _extra(class_="gap", font_size=13)
 ROW_CHANGE = _extra(font_size=11)
 ROW_CHANGE_WHO = _extra(fill=MUTED, font_size=10.5)
@@ -357,7 +358,12 @@ def render_row(row, index, axis, url=None):
         )
     )
     if row.commitment:
-        out.append(_text(COLUMNS["probability"], top + 42, row.audience, ROW_AUDIENCE))
+        out.append(_text(COLUMNS["probability"], top + 13, row.audience, ROW_AUDIENCE))
+    if row.adjusted_probability is not None:
+        # The second line: the same chance given the estimator's track record.
+        out.append(
+            _text(COLUMNS["probability"], top + 43, f"adj. {row.adjusted_text}", ROW_ADJUSTED)
+        )
     out.append(_text(COLUMNS["gap"], top + 27, row.gap_text, ROW_GAP))
     if row.last_change:
         out.append(

@@ -287,6 +287,8 @@ class Share:
             if self.count == 0:
                 return "never, as it should be"
             return "which the estimates' own ranges say should never happen"
+        if self.count == 0:
+            return f"never, where a calibrated estimator would about {percent_text(self.expected)} of the time"
         if self.consistent:
             return (
                 f"about as often as they should be ({percent_text(self.expected)}), "
