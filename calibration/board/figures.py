@@ -89,7 +89,8 @@ class Row:
     checkpoints: list[Checkpoint] = field(default_factory=list)
     last_change_short: str = ""  # "Plan +3 wk → 2027-05-03", for the chart
     # Beside the raw forecast, never instead of it: the same dates given the estimator's
-    # track record (timeline/adjusted.py), or why there is none.
+    # track record (timeline/adjusted.py): P(meet) and "P50 …, P85 … — whose record", or why
+    # there is none.
     adjusted_probability: float | None = None
     adjusted_line: str = ""
 
@@ -146,8 +147,13 @@ class Row:
             )
         else:
             parts.append("no external commitment")
-        if self.adjusted_line:
-            parts.append(self.adjusted_line)
+        if self.adjusted_probability is not None:
+            parts.append(
+                f"given the estimator's record {self.adjusted_text} likely to be met, "
+                f"adjusted {self.adjusted_line}"
+            )
+        elif self.adjusted_line:
+            parts.append(f"adjusted forecast: {self.adjusted_line}")
         parts.append(f"tracking the {self.tracking_label} ({self.tracking_date})")
         if self.delivered_on:
             parts.append(f"delivered {self.delivered_on}")
@@ -206,13 +212,13 @@ def adjusted_figures(initiative, bases):
     if bases is None or i.delivered_on or i.status == Initiative.Status.CANCELLED:
         return None, ""
     if i.owner_id is None:
-        return None, "No adjusted forecast: nobody owns this estimate."
+        return None, "none: nobody owns this estimate"
     basis = bases.get(i.owner_id) or Basis(str(i.owner), ())
     forecast = adjusted(i.forecast(), basis)
     if forecast is None:
-        return None, basis.why_none()
+        return None, basis.why_none_short()
     p = forecast.probability_by(i.commitment_date) if i.commitment_date else None
-    return p, forecast.line(i.commitment_date)
+    return p, forecast.line()
 
 
 def estimator_bases(rows):
@@ -511,12 +517,12 @@ def table(rows):
 # The same columns grouped into eight, so the table fits a landscape page (print and PDF).
 GROUPS = [
     ("Initiative", ["Initiative", "Owner", "Status"]),
-    ("Timelines", ["Start", "Best case", "Plan (expected case)", "Worst case"]),
-    ("Commitment", ["Commitment", "Told to", "Commitment quarter"]),
     (
-        "Odds and gap",
-        ["P(meet commitment)", "Adjusted P(meet)", "Gap (weeks)", "Adjusted forecast"],
+        "Timelines",
+        ["Start", "Best case", "Plan (expected case)", "Worst case", "Adjusted forecast"],
     ),
+    ("Commitment", ["Commitment", "Told to", "Commitment quarter"]),
+    ("Odds and gap", ["P(meet commitment)", "Adjusted P(meet)", "Gap (weeks)"]),
     ("Tracking", ["Tracking", "Tracking date", "Checkpoints"]),
     ("Last estimate change", ["Last estimate change", "Changed on", "Changed by", "Reason"]),
     ("Gap acknowledged", ["CEO acknowledged", "CTO acknowledged"]),

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 
 import numpy
 
-from calibration.probability import percent_text
-
 MIN_DELIVERIES = 5
 
 
@@ -87,6 +85,11 @@ class Basis:
             span = f" ({self.first_delivery:%b %Y}–{self.last_delivery:%b %Y})"
         return f"{self.n} delivered initiative{'' if self.n == 1 else 's'}{span}"
 
+    def why_none_short(self):
+        return (
+            f"none yet: {self.estimator} has {self.n} of the {MIN_DELIVERIES} deliveries it needs"
+        )
+
     def why_none(self):
         return (
             f"No adjusted forecast yet: {self.estimator} has {self.n} delivered "
@@ -146,15 +149,10 @@ class AdjustedForecast:
             f"{self.basis.sample_text()}; a calibrated record would leave them unchanged."
         )
 
-    def line(self, commitment=None):
-        """The adjusted forecast in one line, for the board."""
-        parts = []
-        if commitment:
-            parts.append(f"P(meet) {percent_text(self.probability_by(commitment))}")
-        parts += [f"P50 {self.p50}", f"P85 {self.p85}"]
-        return f"Given {self.basis.estimator}'s record ({self.basis.n} delivered): " + ", ".join(
-            parts
-        )
+    def line(self):
+        """The adjusted dates in one line, for the board: "P50 2027-06-14, P85 2027-07-02 —
+        Tom Okafor's record, 6 delivered"."""
+        return f"P50 {self.p50}, P85 {self.p85} — {self.basis.estimator}'s record, {self.basis.n} delivered"
 
 
 def adjusted(forecast, basis):

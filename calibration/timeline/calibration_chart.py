@@ -71,7 +71,7 @@ def calibration_chart(rows):
         ],
         "x_ticks": [
             (x(level), TOP + PLOT + 26, label)
-            for level, label in ((0, "best"), (0.5, "P50"), (0.85, "P85"), (1, "worst"))
+            for level, label in ((0, "0"), (0.5, "P50"), (0.85, "P85"), (1, "1"))
         ],
         "y_ticks": [
             (LEFT - 4, y(s) + 4, label) for s, label in ((0, "0%"), (0.5, "50%"), (1, "100%"))

@@ -2,8 +2,10 @@
 
 import pytest
 
-from calibration.board.figures import board_figures
+from calibration.board.figures import COLUMNS, GROUPS, board_figures
 from calibration.probability import percent_text
+from calibration.timeline.adjusted import Basis, adjusted
+from calibration.timeline.track_record import rows_for
 from tests.board.conftest import D
 from tests.board.helpers import chart, csv_rows, rows
 
@@ -33,7 +35,10 @@ def test_the_csv_carries_the_adjusted_chance_beside_the_raw_one(ceo_client, org,
     assert row["P(meet commitment)"] == percent_text(live.probability_of_meeting_commitment())
     assert row["Adjusted P(meet)"] == percent_text(figures.adjusted_probability)
     assert figures.adjusted_probability < live.probability_of_meeting_commitment()
-    assert row["Adjusted forecast"].startswith("Given Tom CTO's record (5 delivered): P(meet) ")
+    expected = adjusted(live.forecast(), Basis.of("Tom CTO", rows_for(org)))
+    assert row["Adjusted forecast"] == (
+        f"P50 {expected.p50}, P85 {expected.p85} — Tom CTO's record, 5 delivered"
+    )
 
 
 def test_the_chart_draws_the_adjusted_chance_under_the_raw_one(ceo_client, org, live):
@@ -47,4 +52,9 @@ def test_the_chart_draws_the_adjusted_chance_under_the_raw_one(ceo_client, org, 
 def test_without_a_record_the_table_says_why(ceo_client, make_initiative):
     make_initiative(title="Alone", commitment_date=D(2027, 5, 20), commitment_audience="board")
     page = ceo_client.get("/o/acme/board/table/").content.decode()
-    assert "No adjusted forecast yet: Tom CTO has 0 delivered initiatives on record" in page
+    assert "none yet: Tom CTO has 0 of the 5 deliveries it needs" in page
+
+
+def test_every_figure_of_the_csv_is_in_exactly_one_group_of_the_table():
+    grouped = [name for _, names in GROUPS for name in names]
+    assert sorted(grouped) == sorted(heading for heading, _ in COLUMNS)
