@@ -171,7 +171,7 @@ def entries(org, today=None):
         revisions = list(i.revisions.all())
         records = list(i.forecast_records.all())
         commitment_moves = [r for r in revisions if r.field == "commitment"]
-        i.organization = org
+        i.organization = org  # the one the queryset is filtered by: no query to read it
         result.append(
             Entry(
                 initiative=i,

@@ -172,21 +172,7 @@ def adjusted_context(org, initiative):
     """The adjusted forecast beside the raw one, or the reason there is none; for a delivered
     initiative, where the delivery fell in its own baseline forecast instead."""
     if initiative.delivered_on:
-        best, expected, worst = initiative.estimate_for_calibration()
-        return {
-            "delivery": tracking.Row.judge(
-                initiative_id=initiative.pk,
-                title=initiative.title,
-                estimator=str(initiative.owner),
-                estimator_id=initiative.owner_id,
-                start=initiative.start_date,
-                best=best,
-                expected=expected,
-                worst=worst,
-                delivered_on=initiative.delivered_on,
-                commitment=None,
-            )
-        }
+        return {"delivery": tracking.row_of(initiative, [], org.tz)}
     if initiative.status == Initiative.Status.CANCELLED:
         return {}
     if initiative.owner_id is None:
