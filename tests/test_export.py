@@ -41,6 +41,7 @@ def test_an_export_reimports_into_an_empty_database_with_nothing_missing(acme):
         "ceo@acme.example",
         "cto@acme.example",
         "board@acme.example",
+        "priya@acme.example",  # the demo's second estimator (issue 16)
     }
 
 

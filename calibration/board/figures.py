@@ -7,7 +7,9 @@ values (dates, strings, numbers) that survives a round trip through JSON (``Row.
 
 This module reads the timeline models through their public API only (``for_list``,
 ``probability_of_meeting_commitment``, ``gap_weeks``, ``tracking_timeline``,
-``last_estimate_change``, ``acknowledgements``, ``indicators_list``, indicator ``state``).
+``last_estimate_change``, ``acknowledgements``, ``indicators_list``, indicator ``state``),
+and the timeline's track record (``track_record.rows_for``), its adjusted forecast
+(``adjusted``) and its commitment ledger (``ledger.summary``).
 """
 
 import datetime
@@ -16,7 +18,11 @@ from dataclasses import asdict, dataclass, field, fields
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from calibration.dates import OUT_OF_RANGE, signed_weeks, weeks_in_range
+from calibration.probability import percent_text
 from calibration.quarters import Quarter
+from calibration.timeline import ledger as commitment_ledger
+from calibration.timeline import track_record
+from calibration.timeline.adjusted import Basis, adjusted
 from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator
 
 TIMELINE_LABELS = {"best": "best case", "expected": "expected case", "worst": "worst case"}
@@ -83,19 +89,21 @@ class Row:
     delivered_on: datetime.date | None
     checkpoints: list[Checkpoint] = field(default_factory=list)
     last_change_short: str = ""  # "Plan +3 wk → 2027-05-03", for the chart
+    # Beside the raw forecast, never instead of it: the same dates given the estimator's
+    # track record (timeline/adjusted.py): P(meet) and "P50 …, P85 … — whose record", or why
+    # there is none.
+    adjusted_probability: float | None = None
+    adjusted_line: str = ""
 
     # --- derived, for display ---------------------------------------------------------
 
     @property
-    def probability_percent(self):
-        return None if self.probability is None else round(self.probability * 100)
+    def probability_text(self):
+        return percent_text(self.probability)
 
     @property
-    def probability_text(self):
-        if self.probability is None:
-            return "—"
-        # A snapshot's stored rows are not checked against anything.
-        return f"{self.probability_percent}%" if 0 <= self.probability <= 1 else OUT_OF_RANGE
+    def adjusted_text(self):
+        return percent_text(self.adjusted_probability)
 
     @property
     def gap_text(self):
@@ -136,6 +144,13 @@ class Row:
             )
         else:
             parts.append("no external commitment")
+        if self.adjusted_probability is not None:
+            parts.append(
+                f"given the estimator's record {self.adjusted_text} likely to be met, "
+                f"adjusted {self.adjusted_line}"
+            )
+        elif self.adjusted_line:
+            parts.append(f"adjusted forecast: {self.adjusted_line}")
         parts.append(f"tracking the {self.tracking_label} ({self.tracking_date})")
         if self.delivered_on:
             parts.append(f"delivered {self.delivered_on}")
@@ -187,8 +202,33 @@ def _short_date(moment, org):
     return moment.astimezone(org.tz).date().isoformat()
 
 
-def row_for(initiative, today):
-    """The Row of one initiative (uses the prefetches of ``with_everything``)."""
+def adjusted_figures(initiative, bases):
+    """(adjusted probability of meeting the commitment, the adjusted forecast in one line),
+    from `bases` ({estimator id: Basis}; None: not asked for)."""
+    i = initiative
+    if bases is None or i.delivered_on or i.status == Initiative.Status.CANCELLED:
+        return None, ""
+    if i.owner_id is None:
+        return None, "none: nobody owns this estimate"
+    basis = bases.get(i.owner_id) or Basis(str(i.owner), ())
+    forecast = adjusted(i.forecast(), basis)
+    if forecast is None:
+        return None, basis.why_none_short()
+    p = forecast.probability_by(i.commitment_date) if i.commitment_date else None
+    return p, forecast.line()
+
+
+def estimator_bases(rows):
+    """{estimator id: Basis} from track-record rows."""
+    return {
+        estimator_id: Basis.of(items[0].estimator, items)
+        for estimator_id, items in track_record.by_estimator(rows).items()
+    }
+
+
+def row_for(initiative, today, bases=None):
+    """The Row of one initiative (uses the prefetches of ``with_everything``); `bases`: the
+    estimators' track records, for the adjusted forecast (None: not shown)."""
     i = initiative
     org = i.organization
     quarter_key = quarter_text = ""
@@ -220,6 +260,7 @@ def row_for(initiative, today):
         return f"{user}, {_short_date(at, org)}" if user else _short_date(at, org)
 
     tracking = i.tracking_timeline()
+    adjusted_probability, adjusted_line = adjusted_figures(i, bases)
     return Row(
         id=i.pk,
         title=i.title,
@@ -248,6 +289,8 @@ def row_for(initiative, today):
         cto_ack=ack("cto"),
         delivered_on=i.delivered_on,
         last_change_short=last_short,
+        adjusted_probability=adjusted_probability,
+        adjusted_line=adjusted_line,
         checkpoints=[
             Checkpoint(
                 description=c.description,
@@ -314,6 +357,7 @@ class Board:
     filters: Filters
     quarter_choices: list[tuple[str, str]]
     total: int  # rows before the quarter/audience filters
+    track_rows: list = field(default_factory=list)  # the timeline's track record
 
     @property
     def figures(self):
@@ -400,10 +444,12 @@ def board_figures(org, params=None, *, today=None):
     """The Board for `org` under the filters in `params` (a dict or QueryDict)."""
     filters = params if isinstance(params, Filters) else Filters.from_params(params or {})
     today = today or org.today()
+    track_rows = track_record.rows_for(org)
+    bases = estimator_bases(track_rows)
     rows = []
     for initiative in initiatives_for(org, filters.status):
         initiative.organization = org  # the one the queryset is filtered by: no join, no query
-        rows.append(row_for(initiative, today))
+        rows.append(row_for(initiative, today, bases))
     quarters = {}
     for row in rows:
         if row.quarter:
@@ -420,7 +466,12 @@ def board_figures(org, params=None, *, today=None):
         rows = [r for r in rows if not r.quarter]
     elif filters.quarter:
         rows = [r for r in rows if r.quarter == filters.quarter]
-    return Board(sort_rows(rows, filters.sort), today, filters, quarter_choices, total)
+    return Board(sort_rows(rows, filters.sort), today, filters, quarter_choices, total, track_rows)
+
+
+def board_ledger(org, board):
+    """The commitment ledger's figures for the board-prep view's short section."""
+    return commitment_ledger.summary(org, rows=board.track_rows, today=board.today)
 
 
 def _d(value):
@@ -444,7 +495,9 @@ COLUMNS = [
     ("Commitment", lambda r: _d(r.commitment)),
     ("Told to", lambda r: r.audience_label),
     ("Commitment quarter", lambda r: r.quarter_label),
-    ("P(meet commitment)", lambda r: "" if r.probability is None else r.probability_text),
+    ("P(meet commitment)", lambda r: percent_text(r.probability, missing="")),
+    ("Adjusted P(meet)", lambda r: percent_text(r.adjusted_probability, missing="")),
+    ("Adjusted forecast", lambda r: r.adjusted_line),
     ("Gap (weeks)", lambda r: "" if r.gap_weeks is None else _weeks(r.gap_weeks)),
     ("Tracking", lambda r: r.tracking_label),
     ("Tracking date", lambda r: _d(r.tracking_date)),
@@ -457,7 +510,7 @@ COLUMNS = [
     ("CTO acknowledged", lambda r: r.cto_ack),
     ("Delivered on", lambda r: _d(r.delivered_on)),
 ]
-NUMERIC = {"P(meet commitment)", "Gap (weeks)"}
+NUMERIC = {"P(meet commitment)", "Adjusted P(meet)", "Gap (weeks)"}
 
 
 def table(rows):
@@ -468,9 +521,12 @@ def table(rows):
 # The same columns grouped into eight, so the table fits a landscape page (print and PDF).
 GROUPS = [
     ("Initiative", ["Initiative", "Owner", "Status"]),
-    ("Timelines", ["Start", "Best case", "Plan (expected case)", "Worst case"]),
+    (
+        "Timelines",
+        ["Start", "Best case", "Plan (expected case)", "Worst case", "Adjusted forecast"],
+    ),
     ("Commitment", ["Commitment", "Told to", "Commitment quarter"]),
-    ("Odds and gap", ["P(meet commitment)", "Gap (weeks)"]),
+    ("Odds and gap", ["P(meet commitment)", "Adjusted P(meet)", "Gap (weeks)"]),
     ("Tracking", ["Tracking", "Tracking date", "Checkpoints"]),
     ("Last estimate change", ["Last estimate change", "Changed on", "Changed by", "Reason"]),
     ("Gap acknowledged", ["CEO acknowledged", "CTO acknowledged"]),

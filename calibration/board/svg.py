@@ -305,6 +305,7 @@ ROW_PROBABILITY = {
     for color in (MUTED, TRACKING["worst"], STATE["overdue"], TRACKING["best"])
 }
 ROW_AUDIENCE = _extra(fill=MUTED, font_size=10)
+ROW_ADJUSTED = _extra(class_="adjusted-probability", fill=MUTED, font_size=11)
 ROW_GAP = _extra(class_="gap", font_size=13)
 ROW_GAP_OUT = _extra(class_="gap gap--out-of-range", fill=MUTED, font_size=11)
 ROW_CHANGE = _extra(font_size=11)
@@ -398,7 +399,12 @@ def render_row(row, index, axis, url=None):
         )
     )
     if row.commitment:
-        out.append(_text(COLUMNS["probability"], top + 42, row.audience, ROW_AUDIENCE))
+        out.append(_text(COLUMNS["probability"], top + 13, row.audience, ROW_AUDIENCE))
+    if row.adjusted_probability is not None:
+        # The second line: the same chance given the estimator's track record.
+        out.append(
+            _text(COLUMNS["probability"], top + 43, f"adj. {row.adjusted_text}", ROW_ADJUSTED)
+        )
     if row.gap_text == OUT_OF_RANGE:  # wider than the column: on two smaller lines
         out.append(_text(COLUMNS["gap"], top + 22, "out of", ROW_GAP_OUT))
         out.append(_text(COLUMNS["gap"], top + 35, "range", ROW_GAP_OUT))

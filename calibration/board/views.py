@@ -29,6 +29,7 @@ from .figures import (
     SORT_CHOICES,
     STATUS_CHOICES,
     board_figures,
+    board_ledger,
     compact_table,
     table,
 )
@@ -95,6 +96,7 @@ def board_view(request, org):
     context["chart"] = svg.render(board.rows, board.today, title=context["title"], urls=urls)
     context["print_pages"] = printed_pages(board.rows, board.today, context["title"])
     context["snapshots"] = BoardSnapshot.objects.for_org(org).select_related("taken_by")[:10]
+    context["ledger"] = board_ledger(org, board)
     return render(request, "board/board.html", context)
 
 

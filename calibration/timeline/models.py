@@ -12,6 +12,8 @@ Public model API (used by the board-prep view and reminders — keep it stable, 
   ``last_estimate_change()``, ``delays_weeks()``, ``indicator_counts(today)``,
   ``next_checkpoint(today)``, ``landed()``, ``open_slip_actions()``.
 * ``EstimateRevision`` — append-only: one row per changed date (who, when, old → new, reason).
+* ``ForecastRecord`` — append-only: the forecast as it stood (dates, commitment, P(meet), P50,
+  P85, P95) each time a date changed, when it became active and at each checkpoint marked.
 * ``LeadingIndicator`` — ``LeadingIndicator.objects.for_org(org).with_due_date()`` annotates
   ``due_date`` (a date, or week N from the start); ``.pending()``, ``.due_by(date)``;
   per indicator: ``due_date_value()``, ``is_overdue(today)``, ``state(today)``.
@@ -39,6 +41,7 @@ from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, add_weeks, weeks_in_
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 from . import forecast as forecasting
+from .forecast_record import ForecastRecord, record_forecast
 from .slips import SlipAction, SlipEvent, SlipPlanStep, trigger_slip_plan
 
 BEST, EXPECTED, WORST = "best", "expected", "worst"
@@ -449,6 +452,18 @@ class Initiative(SharedRecord):
             # the commitment alone is a deliberate choice with an acknowledged gap, not a slip.
             before.commitment_date = self.commitment_date
             trigger_slip_plan(self, by=by, was_past=before.is_tracking_past_commitment())
+        self._record_forecast(before, changes)
+
+    def _record_forecast(self, before, changes):
+        """Keep the forecast as it now stands when it became active (the baseline) or a date
+        or the commitment moved: the track record and the commitment ledger read these."""
+        became_active = self.status == self.Status.ACTIVE and (
+            before is None or before.status != self.Status.ACTIVE
+        )
+        if became_active:
+            record_forecast(self, ForecastRecord.Reason.ACTIVE)
+        elif changes:
+            record_forecast(self, ForecastRecord.Reason.DATES)
 
     def _record_revisions(self, changes, by, reason):
         EstimateRevision.objects.bulk_create(
@@ -826,6 +841,8 @@ class LeadingIndicator(SharedRecord):
         commitment = initiative.commitment_date
         was_past = bool(commitment and initiative.timeline_date(timeline) > commitment)
         trigger_slip_plan(initiative, by=by, was_past=was_past, missed=self)
+        if self.status != self.Status.PENDING:
+            record_forecast(initiative, ForecastRecord.Reason.CHECKPOINT)
 
 
 # --------------------------------------------------------------------------------------------
@@ -872,6 +889,7 @@ def organization_calibration(org):
 __all__ = [
     "Initiative",
     "EstimateRevision",
+    "ForecastRecord",
     "LeadingIndicator",
     "SlipPlanStep",
     "SlipEvent",

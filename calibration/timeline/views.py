@@ -7,17 +7,20 @@ tracking timeline and the slip plan may all have changed). Without JavaScript th
 URLs render the full page with that section's form open, and redirect after saving.
 """
 
+import csv
 import datetime
+import io
+import json
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from calibration import access
@@ -27,6 +30,10 @@ from calibration.live import live_page
 from calibration.models import Change, EditConflict
 from calibration.pagecache import kept_until_changed
 
+from . import ledger as commitment_ledger
+from . import track_record as tracking
+from .adjusted import Basis, adjusted
+from .calibration_chart import calibration_chart
 from .chart import revision_chart
 from .forms import (
     CommitmentForm,
@@ -43,7 +50,6 @@ from .models import (
     SlipAction,
     SlipPlanStep,
     initiative_url,
-    organization_calibration,
 )
 
 SECTION_FORMS = {"overview": OverviewForm, "timelines": TimelinesForm, "commitment": CommitmentForm}
@@ -142,6 +148,7 @@ def page_context(request, org, pk, **extra):
     context = {
         "initiative": initiative,
         "today": today,
+        **adjusted_context(org, initiative),
         "indicators": indicators,
         "revisions": list(reversed(initiative.revisions_list())),
         "chart": revision_chart(initiative),
@@ -162,6 +169,28 @@ def page_context(request, org, pk, **extra):
     }
     context.update(extra)
     return context
+
+
+def adjusted_context(org, initiative):
+    """The adjusted forecast beside the raw one, or the reason there is none; for a delivered
+    initiative, where the delivery fell in its own baseline forecast instead."""
+    if initiative.delivered_on:
+        return {"delivery": tracking.row_of(initiative, [], org.tz)}
+    if initiative.status == Initiative.Status.CANCELLED:
+        return {}
+    if initiative.owner_id is None:
+        return {"no_adjustment": "No adjusted forecast: nobody owns this estimate."}
+    rows = tracking.rows_for(org, estimator_id=initiative.owner_id)
+    basis = Basis.of(str(initiative.owner), rows)
+    forecast = adjusted(initiative.forecast(), basis)
+    if forecast is None:
+        return {"no_adjustment": basis.why_none()}
+    return {
+        "adjusted": forecast,
+        "adjusted_p_meet": forecast.probability_by(initiative.commitment_date)
+        if initiative.commitment_date
+        else None,
+    }
 
 
 def initiative_changes(initiative, indicators, actions):
@@ -368,7 +397,57 @@ def _after_action(request, org, action):
 
 
 @live_page
+@require_GET
 @kept_until_changed
 def calibration(request, org):
-    context = {**organization_calibration(org), "today": org.today()}
+    """The track record: the organization's and each estimator's, from one list of rows (the
+    rows the exports carry)."""
+    record = tracking.track_record(org)
+    summaries = [record["overall"], *record["per_estimator"]]
+    context = {
+        "rows": record["rows"],
+        "overall": record["overall"],
+        "records": [(s, calibration_chart(s.rows)) for s in summaries],
+        "per_estimator": record["per_estimator"],
+        "ledger": commitment_ledger.summary(org, rows=record["rows"]),
+        "brier_reference": tracking.BRIER_REFERENCE,
+        "today": org.today(),
+    }
     return render(request, "timeline/calibration.html", context)
+
+
+@require_GET
+@kept_until_changed
+def calibration_csv(request, org):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(tracking.COLUMNS)
+    writer.writerows(row.as_cells() for row in tracking.rows_for(org))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{org.slug}-calibration.csv"'
+    return response
+
+
+@require_GET
+@kept_until_changed
+def calibration_json(request, org):
+    rows = [row.as_json() for row in tracking.rows_for(org)]
+    response = HttpResponse(
+        json.dumps({"columns": tracking.COLUMNS, "rows": rows}, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{org.slug}-calibration.json"'
+    return response
+
+
+@live_page
+@require_GET
+@kept_until_changed
+def ledger(request, org):
+    """The commitment ledger: who owns the gap."""
+    context = {
+        "entries": commitment_ledger.entries(org),
+        "ledger": commitment_ledger.summary(org),
+        "today": org.today(),
+    }
+    return render(request, "timeline/ledger.html", context)

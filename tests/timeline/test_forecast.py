@@ -6,8 +6,10 @@ With expected = best, α = 1 and β = 5: I_x(1, 5) = 1 − (1 − x)^5.
 """
 
 import datetime
+import random
 
 import pytest
+from scipy import stats
 
 from calibration.timeline.forecast import (
     DeliveryForecast,
@@ -77,3 +79,34 @@ def test_delivery_forecast_dates():
 def test_commitment_before_best_case_has_zero_probability():
     f = DeliveryForecast(D(2027, 3, 22), D(2027, 5, 3), D(2027, 6, 28))
     assert f.probability_by(D(2027, 3, 1)) == 0
+
+
+def test_the_forecast_agrees_with_scipy_stats_beta():
+    """The distribution and its quantiles are scipy's PERT-Beta, to the last digits."""
+    rng = random.Random(16)
+    for _ in range(200):
+        best = rng.randrange(0, 50)
+        expected = best + rng.randrange(0, 120)
+        worst = expected + rng.randrange(1, 200)
+        a, b = pert_parameters(best, expected, worst)
+        reference = stats.beta(a, b, loc=best, scale=worst - best)
+        for t in (best + 1, expected, (expected + worst) / 2, worst - 1):
+            assert pert_cdf(t, best, expected, worst) == pytest.approx(reference.cdf(t), abs=1e-12)
+        for p in (0.5, 0.85, 0.95):
+            assert pert_quantile(p, best, expected, worst) == pytest.approx(
+                reference.ppf(p), abs=1e-7
+            )
+
+
+def test_percentile_dates_are_the_first_day_the_level_is_reached():
+    rng = random.Random(85)
+    for _ in range(100):
+        start = D(2027, 1, 1)
+        best = start + datetime.timedelta(days=rng.randrange(1, 60))
+        expected = best + datetime.timedelta(days=rng.randrange(0, 90))
+        worst = expected + datetime.timedelta(days=rng.randrange(1, 120))
+        f = DeliveryForecast(best, expected, worst)
+        for level in (50, 85, 95):
+            day = f.percentile_date(level)
+            assert f.probability_by(day) >= level / 100 - 1e-9
+            assert f.probability_by(day - datetime.timedelta(days=1)) < level / 100

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from calibration import dates
 from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, weeks_in_range, within_reach
+from calibration.probability import percent_text
 
 from ..models import format_weeks
 
@@ -11,14 +12,9 @@ register = template.Library()
 
 @register.filter
 def percent(value):
-    """0.3712 → "37%"; tiny non-zero values are not shown as 0% or 100%."""
-    if value is None:
-        return "—"
-    if 0 < value < 0.005:
-        return "<1%"
-    if 0.995 < value < 1:
-        return ">99%"
-    return f"{value * 100:.0f}%"
+    """0.3712 → "37%"; never "0%" or "100%" for a value strictly between (one helper for
+    every page, export and mail: calibration.probability)."""
+    return percent_text(value)
 
 
 @register.filter
@@ -50,3 +46,25 @@ def out_of_range(day, today):
         FARTHEST_YEARS,
         OUT_OF_RANGE,
     )
+
+
+@register.filter
+def sentence(share, who):
+    """A track-record share in words: share|sentence:"Tom Okafor"."""
+    return share.sentence(who)
+
+
+@register.filter
+def days_after_p50(days):
+    """Days a delivery came after its P50 date: 12 → "12 days after P50"."""
+    if days is None:
+        return "—"
+    if days == 0:
+        return "on its P50 date"
+    return f"{abs(days)} day{'' if abs(days) == 1 else 's'} {'after' if days > 0 else 'before'} P50"
+
+
+@register.filter
+def acknowledged_before_miss(entry):
+    """Both leaders had acknowledged a missed commitment's gap before it fell due."""
+    return entry.acknowledged_before(entry.promised)

@@ -7,13 +7,22 @@ from django.db import transaction
 
 from accounts.models import Membership, Organization, Role, User
 from calibration.models import PlanningCycle
-from demodata.acme import alignment, board, comments, constraints, reminders, timeline
+from demodata.acme import (
+    alignment,
+    board,
+    comments,
+    constraints,
+    reminders,
+    timeline,
+    track_record,
+)
 
 PASSWORD = "calibrate-demo"
 # Each conversation adds its own demo records (demodata/acme/), in this order: the board
 # snapshot is taken of the initiatives the timeline adds. Each populate(org) is idempotent.
 CONVERSATIONS = [
     timeline.populate,
+    track_record.populate,
     alignment.populate,
     constraints.populate,
     reminders.populate,
@@ -24,6 +33,8 @@ PEOPLE = [
     ("ceo@acme.example", "Ada Chen", Role.CEO),
     ("cto@acme.example", "Tom Okafor", Role.CTO),
     ("board@acme.example", "Bea Board", Role.OBSERVER),
+    # Head of platform: owns some estimates (a second track record), reads the rest.
+    ("priya@acme.example", "Priya Raman", Role.OBSERVER),
 ]
 
 
