@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_alter_organization_name_alter_user_name'),
-        ('timeline', '0003_indicator_week_help'),
+        ('timeline', '0004_forecast_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
