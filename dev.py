@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Developer entry point; needs nothing but Python 3.11+.
 
-python3 dev.py run                # venv + deps, migrate, demo data, worker+beat, runserver
+python3 dev.py run [--port N]     # venv + deps, migrate, demo data, worker+beat, runserver
 python3 dev.py test [pytest args] # venv + deps, then pytest (browser tests need Chromium)
 python3 dev.py install            # venv + deps only (used by .ci/run)
 """
@@ -61,9 +61,12 @@ def stop(process):
             process.wait()
 
 
-def run():
+def run(args):
+    port = port_from(args)
     env = os.environ.copy()
     env.setdefault("DEBUG", "1")
+    # Links in mail point at this server unless SITE_URL says otherwise.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     manage("migrate", "--noinput", env=env)
     manage("demo", env=env)
     # A plain `kill` behaves like Ctrl-C: unwind through `finally` and stop both children.
@@ -87,8 +90,8 @@ def run():
     try:
         mail = f"SMTP {env['EMAIL_HOST']}" if env.get("EMAIL_HOST") else var / "mail"
         say(f"mail is written to {mail}")
-        say("open http://127.0.0.1:8000/  (Ctrl-C stops the server and the worker)")
-        runserver = [PYTHON, ROOT / "manage.py", "runserver", "127.0.0.1:8000"]
+        say(f"open http://127.0.0.1:{port}/  (Ctrl-C stops the server and the worker)")
+        runserver = [PYTHON, ROOT / "manage.py", "runserver", f"127.0.0.1:{port}"]
         server = subprocess.Popen(runserver, cwd=ROOT, env=env)
         return server.wait()
     except KeyboardInterrupt:
@@ -99,23 +102,46 @@ def run():
                 stop(process)
 
 
+def port_from(args):
+    """`--port N` (or `--port=N`); 8000 by default."""
+    for n, arg in enumerate(args):
+        if arg == "--port" and n + 1 < len(args):
+            return int(args[n + 1])
+        if arg.startswith("--port="):
+            return int(arg.split("=", 1)[1])
+    return 8000
+
+
 def test(pytest_args):
     env = os.environ.copy()
     env["CALIBRATE_TESTING"] = "1"
     chromium = env.get("CHROMIUM", DEFAULT_CHROMIUM)
     args = list(pytest_args)
+    skipped = []  # said again at the end, after minutes of output
     if not (Path(chromium).is_file() or shutil.which(chromium)):
         if env.get("CALIBRATE_REQUIRE_BROWSER") == "1":
             say(f"Chromium not found at {chromium} and CALIBRATE_REQUIRE_BROWSER=1: failing")
             return 1
-        say(f"Chromium not found at {chromium}: browser tests are SKIPPED")
+        skipped.append(
+            f"browser tests were SKIPPED: Chromium not found at {chromium} "
+            "(install Debian's chromium, or set CHROMIUM)"
+        )
         args = ["-m", "not browser", *args]
     else:
         env["CHROMIUM"] = chromium
         say(f"browser tests use {chromium}")
+    if not env.get("REDIS_URL"):
+        skipped.append(
+            "the integration tests with a real Celery worker were SKIPPED: REDIS_URL is not set"
+        )
+    for note in skipped:
+        say(note)
     for name in ("DATABASE_URL", "REDIS_URL"):
         say(f"{name}={env.get(name) or '(unset: embedded default)'}")
-    return subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
+    status = subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
+    for note in skipped:
+        say(note)
+    return status
 
 
 def main(argv):
@@ -125,7 +151,7 @@ def main(argv):
         return 2
     install()
     if command == "run":
-        return run()
+        return run(rest)
     if command == "test":
         return test(rest)
     return 0

@@ -224,3 +224,18 @@ def health(org, quarter, sheet, last_held):
                 )
             )
     return Health("Alignment", last, overdue, reverse("alignment:index", args=[org.slug]), order=2)
+
+
+# --- samples (Reminders → "send me a sample of each") -------------------------------------
+
+
+def sample_organization(org, user):
+    return org
+
+
+def sample_session(org, user):
+    return BetSheet.objects.for_org(org).filter(session_at__isnull=False).last()
+
+
+def sample_held_session(org, user):
+    return with_everything(BetSheet.objects.for_org(org).filter(held_on__isnull=False)).last()

@@ -39,3 +39,9 @@ def describe_mention(reminder, comment):
         items=[text[:600] + ("…" if len(text) > 600 else "")],
         items_title="",
     )
+
+
+def sample_comment(org, user):
+    """A comment that mentions `user` (a sample of someone else's words about them)."""
+    recent = Comment.objects.filter(organization=org).exclude(mentions=[]).order_by("-pk")[:50]
+    return next((c for c in recent if user.pk in c.mentions), None)

@@ -125,3 +125,14 @@ def health(org, last_cycle, next_cycle, stale_count, revisit_due_count):
     if not next_cycle:
         overdue.append(("No planning cycle is scheduled: constraints have no next review.", ""))
     return Health("Constraints", last, overdue, path, order=0)
+
+
+# --- samples (Reminders → "send me a sample of each") -------------------------------------
+
+
+def sample_cycle(org, user):
+    return PlanningCycle.objects.for_org(org).order_by("-starts_on").first()
+
+
+def sample_revisit(org, user):
+    return Constraint.objects.for_org(org).filter(decision=Decision.REVISIT).first()

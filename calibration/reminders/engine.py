@@ -37,10 +37,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
-from calibration.cadence import NoLongerDue, Window
+from calibration.cadence import NoLongerDue, Window, dispatch_soon
 from calibration.pagecache import touch_organization
 
-from .kinds import SOURCES
+from .kinds import KINDS, SOURCES
 from .mail import build_message, still_wanted, with_recipient_state
 from .models import Reminder, ReminderPreference, ReminderSettings
 
@@ -159,6 +159,40 @@ def materialise(now=None, batch_size=1000):
             )
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
     return len(rows)
+
+
+# --- samples -------------------------------------------------------------------------------
+
+SAMPLE = "sample-"  # the occurrence of a sample: never the key of a real reminder
+
+
+def send_samples(org, user, now=None):
+    """One sample of each kind to `user`, now: real mail through the same claims and sends,
+    marked as a sample in its subject and text; the real reminders still go when due. Returns
+    the kinds sampled and the kinds with nothing to write about yet."""
+    now = now or timezone.now()
+    sampled, missing, rows = [], [], []
+    for kind in KINDS.values():
+        record = kind.sample(org, user)
+        if record is None:
+            missing.append(kind)
+            continue
+        sampled.append(kind)
+        rows.append(
+            Reminder(
+                organization_id=org.pk,
+                kind=kind.slug,
+                content_type=ContentType.objects.get_for_model(type(record)),
+                object_id=record.pk,
+                occurrence=f"{SAMPLE}{now:%Y%m%d%H%M%S%f}",
+                recipient_id=user.pk,
+                due_at=now,
+            )
+        )
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    touch_organization(org.pk)
+    dispatch_soon()
+    return sampled, missing
 
 
 # --- 2. claim -----------------------------------------------------------------------------

@@ -8,7 +8,12 @@ from .models import Reminder
 
 def home_section(org, user, health=()):
     """`health`: the conversations' health lines, from their own home sections."""
-    reminders = Reminder.objects.filter(organization=org).select_related("recipient")
+    # Samples asked for on the reminders page are not what the cadence sent.
+    reminders = (
+        Reminder.objects.filter(organization=org)
+        .exclude(occurrence__startswith="sample-")
+        .select_related("recipient")
+    )
     # The five latest failures and how many there are, in one query.
     failed = list(
         reminders.filter(state=Reminder.FAILED)

@@ -25,6 +25,8 @@ class Kind:
     audience: str  # as a person reads it, on the preferences page
     source: Callable
     describe: Callable
+    # (org, user) → a record of the organization to write a sample about, or None.
+    sample: Callable
 
 
 KINDS = {
@@ -37,6 +39,7 @@ KINDS = {
             "CEO and CTO",
             constraints.planning_cycle_reviews,
             constraints.describe_review,
+            constraints.sample_cycle,
         ),
         Kind(
             "constraint_revisit",
@@ -45,6 +48,7 @@ KINDS = {
             "CEO and CTO",
             constraints.revisits,
             constraints.describe_revisit,
+            constraints.sample_revisit,
         ),
         Kind(
             "checkpoint_coming",
@@ -53,6 +57,7 @@ KINDS = {
             "CEO and CTO",
             timeline.checkpoints,
             timeline.describe_checkpoint_coming,
+            timeline.sample_indicator,
         ),
         Kind(
             "checkpoint_due",
@@ -61,6 +66,7 @@ KINDS = {
             "CEO and CTO",
             timeline.checkpoints,
             timeline.describe_checkpoint_due,
+            timeline.sample_indicator,
         ),
         Kind(
             "checkpoint_overdue",
@@ -69,6 +75,7 @@ KINDS = {
             "CEO and CTO",
             timeline.checkpoints,
             timeline.describe_checkpoint_overdue,
+            timeline.sample_indicator,
         ),
         Kind(
             "slip_action_due",
@@ -77,6 +84,7 @@ KINDS = {
             "the action's owner",
             timeline.slip_actions,
             timeline.describe_slip_action_due,
+            timeline.sample_action,
         ),
         Kind(
             "slip_action_overdue",
@@ -85,6 +93,7 @@ KINDS = {
             "CEO and CTO",
             timeline.slip_actions,
             timeline.describe_slip_action_overdue,
+            timeline.sample_action,
         ),
         Kind(
             "slip_triggered",
@@ -93,6 +102,7 @@ KINDS = {
             "the action's owner",
             timeline.triggered_actions,
             timeline.describe_slip_triggered,
+            timeline.sample_action,
         ),
         Kind(
             "dates_changed",
@@ -101,6 +111,7 @@ KINDS = {
             "the other leader",
             timeline.date_changes,
             timeline.describe_date_changes,
+            timeline.sample_moved_initiative,
         ),
         Kind(
             "alignment_unscheduled",
@@ -109,6 +120,7 @@ KINDS = {
             "CEO and CTO",
             alignment.unscheduled_sessions,
             alignment.describe_unscheduled,
+            alignment.sample_organization,
         ),
         Kind(
             "alignment_coming",
@@ -117,6 +129,7 @@ KINDS = {
             "CEO and CTO",
             alignment.coming_sessions,
             alignment.describe_coming,
+            alignment.sample_session,
         ),
         Kind(
             "alignment_undecided",
@@ -125,6 +138,7 @@ KINDS = {
             "CEO and CTO",
             alignment.undecided_calls,
             alignment.describe_undecided,
+            alignment.sample_held_session,
         ),
         Kind(
             "mention",
@@ -133,6 +147,7 @@ KINDS = {
             "the member mentioned",
             comments.mentions,
             comments.describe_mention,
+            comments.sample_comment,
         ),
     ]
 }

@@ -70,6 +70,7 @@ def describe(reminder, obj):
 
 def build_message(reminder, obj):
     described = describe(reminder, obj)
+    sample = reminder.is_sample
     org = reminder.organization
     unsubscribe = unsubscribe_url(org.pk, reminder.recipient_id, reminder.kind)
     context = {
@@ -81,11 +82,12 @@ def build_message(reminder, obj):
         "unsubscribe_url": unsubscribe,
         "preferences_url": absolute(reverse("reminders:index", args=[org.slug])),
         "kind_label": label(reminder.kind),
+        "sample": sample,
     }
     host = urlsplit(settings.SITE_URL).hostname or "calibrate"
     message = EmailMultiAlternatives(
         # One line, whatever was stored: a line break would break the header.
-        subject=" ".join(f"[{org.name}] {described.subject}".split()),
+        subject=" ".join(f"[{org.name}] {'Sample: ' if sample else ''}{described.subject}".split()),
         body=render_to_string("reminders/emails/reminder.txt", context),
         to=[reminder.recipient.email],
         headers={

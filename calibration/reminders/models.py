@@ -79,6 +79,11 @@ class Reminder(models.Model):
     def kind_label(self):
         return label(self.kind)
 
+    @property
+    def is_sample(self):
+        """Asked for from the reminders page ("send me a sample of each"): not a real one."""
+        return self.occurrence.startswith("sample-")
+
 
 class ReminderSettings(SharedRecord):
     """Per organization: how many days before a checkpoint the leaders hear about it."""

@@ -9,5 +9,6 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("settings/", views.org_settings, name="settings"),
     path("feed/", views.feed, name="feed"),
+    path("samples/", views.samples, name="samples"),
     path("<int:pk>/retry/", views.retry, name="retry"),
 ]

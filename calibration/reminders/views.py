@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
-from calibration.access import get_for_org, members_may_post
+from calibration.access import get_for_org, leaders_only, members_may_post
 from calibration.editing import save_or_explain
 from calibration.models import EditConflict
 from calibration.pagecache import kept_bytes, kept_until_changed
@@ -87,6 +87,25 @@ def feed(request, org):
     else:
         CalendarFeed.objects.create(organization=org, user=request.user)
         messages.success(request, "Your calendar feed has a new private URL.")
+    return redirect("reminders:index", org.slug)
+
+
+@leaders_only
+@require_POST
+def samples(request, org):
+    """Send me a sample of each reminder now: what the mails look like, without waiting
+    for 09:00 and a due date."""
+    sampled, missing = engine.send_samples(org, request.user)
+    messages.success(
+        request,
+        f"{len(sampled)} sample{'s' if len(sampled) != 1 else ''} on their way to "
+        f"{request.user.email}, each marked as a sample.",
+    )
+    if missing:
+        messages.info(
+            request,
+            "Nothing to write about yet for: " + "; ".join(k.label for k in missing) + ".",
+        )
     return redirect("reminders:index", org.slug)
 
 

@@ -373,3 +373,20 @@ def health(org, today, initiatives):
         for due, c, i in late_checkpoints(active, today)[:5]
     ]
     return Health("Timeline", last, overdue, reverse("timeline:list", args=[org.slug]), order=1)
+
+
+# --- samples (Reminders → "send me a sample of each") -------------------------------------
+
+
+def sample_indicator(org, user):
+    return LeadingIndicator.objects.for_org(org).pending().select_related("initiative").first()
+
+
+def sample_action(org, user):
+    return SlipAction.objects.for_org(org).open().select_related("initiative", "event").first()
+
+
+def sample_moved_initiative(org, user):
+    moved = EstimateRevision.objects.for_org(org).filter(old_date__isnull=False).order_by("-at")
+    revision = moved.select_related("initiative").first()
+    return revision.initiative if revision else None

@@ -223,3 +223,28 @@ def test_lead_days_may_be_emptied_leaving_only_the_day_itself(ceo_client, client
     client.force_login(observer)
     page = client.get("/o/acme/reminders/").text
     assert "Leaders hear about a checkpoint on the day, and weekly while it is overdue." in page
+
+
+def test_a_leader_gets_a_sample_of_each_reminder_marked_as_such(
+    ceo_client, org, ceo, cto, cycle, django_capture_on_commit_callbacks
+):
+    response = ceo_client.post("/o/acme/reminders/samples/", follow=True)
+    assert "on their way to ceo@acme.test" in response.content.decode()
+
+    def deliver(claimed):
+        for pk, token in claimed:
+            engine.deliver(pk, token)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.dispatch(queue=deliver)
+    assert mail.outbox and {m.to[0] for m in mail.outbox} == {"ceo@acme.test"}
+    review = next(m for m in mail.outbox if "review the open constraints" in m.subject)
+    assert review.subject.startswith("[Acme] Sample: ")
+    assert "This is a sample you asked for" in review.body
+    home = ceo_client.get("/o/acme/").text
+    assert "review the open constraints" not in home.split("Last sent")[1]
+
+
+def test_observers_cannot_ask_for_samples(client, observer, org):
+    client.force_login(observer)
+    assert client.post("/o/acme/reminders/samples/").status_code == 403
