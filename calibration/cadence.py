@@ -138,6 +138,11 @@ def weekly_after(start, window, first_offset=WEEK):
         k += 1
 
 
+def counted(n, one, many=None):
+    """3, "item" → "3 items"; 1, "call" → "1 call"; the plural given where it is not "+s"."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def long_date(day):
     """ "Monday 2 March 2026", as the mails write a day."""
     return f"{day:%A %-d %B %Y}"

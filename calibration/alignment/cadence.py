@@ -15,6 +15,7 @@ from calibration.cadence import (
     Health,
     Message,
     NoLongerDue,
+    counted,
     long_date,
     uid,
     weekly_after,
@@ -116,7 +117,7 @@ def describe_coming(reminder, sheet):
     agenda = sheet.divergence_agenda()
     items = [
         f"{item.kind_label}: {item.bet.title} ({item.minutes} min)"
-        + ("" if item.is_open else " — decided")
+        + ("" if item.is_open else f" — decided: {item.call.short_label}")
         for item in agenda
     ]
     return Message(
@@ -125,7 +126,7 @@ def describe_coming(reminder, sheet):
             f"Your quarterly alignment session for {sheet.label} is on "
             f"{at:%A %-d %B at %H:%M} ({org.time_zone}), {sheet.session_minutes} minutes. "
             + (
-                f"The divergence agenda has {len(agenda)} item(s) as of today."
+                f"The divergence agenda has {counted(len(agenda), 'item')} as of today."
                 if agenda
                 else "Every bet is linked today: no divergence on the agenda."
             )
@@ -165,10 +166,11 @@ def describe_undecided(reminder, sheet):
         raise NoLongerDue("Every call was made meanwhile.")
     org = reminder.organization
     return Message(
-        subject=f"{len(open_items)} undecided call(s) from the {sheet.label} session",
+        subject=f"{counted(len(open_items), 'undecided call')} from the {sheet.label} session",
         intro=(
             f"The {sheet.label} alignment session was held on {long_date(sheet.held_on)}, "
-            f"and {len(open_items)} divergence item(s) still have no explicit call: "
+            f"and {counted(len(open_items), 'divergence item')} "
+            f"{'still has' if len(open_items) == 1 else 'still have'} no explicit call: "
             "continue, redirect or stop. (Weekly until every call is made.)"
         ),
         url=sheet_path(org.slug, sheet),
@@ -210,7 +212,7 @@ def health(org, quarter, sheet, last_held):
         if undecided:
             overdue.append(
                 (
-                    f"{undecided} undecided call(s) from the {last_held.label} session",
+                    f"{counted(undecided, 'undecided call')} from the {last_held.label} session",
                     sheet_path(org.slug, last_held),
                 )
             )

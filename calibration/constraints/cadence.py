@@ -6,7 +6,7 @@ The reminders engine reaches these through its table of kinds
 
 from django.urls import reverse
 
-from calibration.cadence import Due, Event, Health, Message, NoLongerDue, long_date, uid
+from calibration.cadence import Due, Event, Health, Message, NoLongerDue, counted, long_date, uid
 from calibration.models import PlanningCycle
 
 from .models import Constraint, Decision
@@ -118,10 +118,19 @@ def health(org, last_cycle, next_cycle, stale_count, revisit_due_count):
     overdue = []
     if stale_count:
         overdue.append(
-            (f"{stale_count} constraint(s) still undecided since “{last_cycle.name}”", path)
+            (
+                f"{counted(stale_count, 'constraint')} still undecided since “{last_cycle.name}”",
+                path,
+            )
         )
     if revisit_due_count:
-        overdue.append((f"{revisit_due_count} constraint(s) past their “revisit on” date", path))
+        overdue.append(
+            (
+                f"{counted(revisit_due_count, 'constraint')} past "
+                f"{'its' if revisit_due_count == 1 else 'their'} “revisit on” date",
+                path,
+            )
+        )
     if not next_cycle:
         overdue.append(("No planning cycle is scheduled: constraints have no next review.", ""))
     return Health("Constraints", last, overdue, path, order=0)

@@ -131,4 +131,4 @@ def test_the_home_lists_the_undecided_calls_of_the_last_session(sheet, ceo, ceo_
     held(sheet, ceo, D(2026, 4, 2))
     home = ceo_client.get("/o/acme/").text
     assert "last session held 2 Apr 2026 (FY26 Q2)" in home
-    assert "2 undecided call(s) from the FY26 Q2 session" in home
+    assert "2 undecided calls from the FY26 Q2 session" in home

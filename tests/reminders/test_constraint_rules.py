@@ -76,5 +76,5 @@ def test_the_home_shows_constraints_undecided_since_the_last_cycle_and_revisits_
     PlanningCycle.create_shared(by=ceo, organization=org, name="Now", starts_on=org.today())
     home = ceo_client.get("/o/acme/").text
     assert "last reviewed at “Now”" in home
-    assert "1 constraint(s) still undecided since “Now”" in home
-    assert "1 constraint(s) past their “revisit on” date" in home
+    assert "1 constraint still undecided since “Now”" in home
+    assert "1 constraint past its “revisit on” date" in home
