@@ -138,7 +138,13 @@ class Organization(models.Model):
 class Role(models.TextChoices):
     CEO = "ceo", "CEO"
     CTO = "cto", "CTO"
+    # Owns estimates on the CTO's side (an initiative's "owner (engineering)"), reads the rest.
+    ENGINEER = "engineer", "Engineering lead (owns estimates, read-only)"
     OBSERVER = "observer", "Observer (read-only)"
+
+
+# Who can own an initiative's estimate.
+ESTIMATOR_ROLES = (Role.CTO, Role.ENGINEER)
 
 
 LEADER_ROLES = (Role.CEO, Role.CTO)

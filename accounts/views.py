@@ -19,7 +19,7 @@ from .forms import (
     OrganizationForm,
     SignupForm,
 )
-from .models import Invitation, Membership, Organization, User
+from .models import Invitation, Membership, Organization, Role, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -95,6 +95,7 @@ def settings_context(org, **overrides):
             initial={"role": org.missing_leader_role() or "observer"},
         ),
         "members": org.memberships.select_related("user").order_by("role", "user__name"),
+        "roles": Role.choices,
         "invitations": org.invitations.filter(accepted_at=None).select_related("invited_by")[:50],
     }
     context.update(overrides)

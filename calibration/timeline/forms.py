@@ -1,8 +1,9 @@
 """Forms of the timeline conversation. Every one is a SharedRecordForm (conflict-checked)."""
 
 from django import forms
+from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import ESTIMATOR_ROLES, User
 from calibration.editing import SharedRecordForm
 
 from .models import ESTIMATE_FIELDS, Initiative, LeadingIndicator, SlipPlanStep
@@ -13,16 +14,19 @@ REASON_REQUIRED = "Say why: the initiative is active, so no estimate moves witho
 
 
 class TimelineForm(SharedRecordForm):
-    """A timeline form: the owner is chosen among the organization's members."""
+    """A timeline form: an estimate's owner is the CTO or an engineering lead (the owner it
+    already has stays a choice, whatever their role now)."""
 
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.org = org
-        for name in ("owner",):
-            if name in self.fields and org is not None:
-                self.fields[name].queryset = User.objects.filter(
-                    memberships__organization=org
-                ).order_by("name")
+        if "owner" in self.fields and org is not None:
+            estimators = Q(memberships__organization=org, memberships__role__in=ESTIMATOR_ROLES)
+            self.fields["owner"].queryset = (
+                User.objects.filter(estimators | Q(pk=self.instance.owner_id))
+                .distinct()
+                .order_by("name")
+            )
 
 
 class ReasonMixin(forms.Form):

@@ -34,7 +34,7 @@ PEOPLE = [
     ("cto@acme.example", "Tom Okafor", Role.CTO),
     ("board@acme.example", "Bea Board", Role.OBSERVER),
     # Head of platform: owns some estimates (a second track record), reads the rest.
-    ("priya@acme.example", "Priya Raman", Role.OBSERVER),
+    ("priya@acme.example", "Priya Raman", Role.ENGINEER),
 ]
 
 
