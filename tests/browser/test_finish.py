@@ -87,3 +87,11 @@ def test_one_row_header_and_no_sideways_scroll_with_long_names(open_page, acme, 
         assert abs(nav["y"] - logout["y"]) < nav["height"], (path, "header wraps")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, (path, scroll_width)
+
+
+def test_sign_up_starts_from_the_browsers_time_zone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, timezone_id="America/New_York")
+    page = context.new_page()
+    page.goto("/accounts/signup/")
+    expect(page.get_by_label("Time zone")).to_have_value("America/New_York")
+    context.close()
