@@ -43,7 +43,8 @@ KEYS = {("reminders.CalendarFeed", "token")}
 # Their clean() judges an edit, not a record: a closed quarter's sheet refuses any change to
 # its bets, links and calls, and the imported ones are that quarter's record, not a change.
 EDIT_RULES = {"alignment.Bet", "alignment.BetLink", "alignment.Call"}
-TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false"}
+NUMBER = (int, float)
+TYPE_NAMES = {str: "text", int: "a whole number", NUMBER: "a number", bool: "true or false"}
 
 
 class Refused(ValueError):
@@ -354,7 +355,9 @@ def _checked(field, value, at):
             return None
         raise Refused(f"{at}: missing.")
     wanted = _json_type(field)
-    if wanted and (not isinstance(value, wanted) or (isinstance(value, bool) and wanted is int)):
+    if wanted and (
+        not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool)
+    ):
         raise Refused(f"{at}: {_shown(value)} is not {TYPE_NAMES[wanted]}.")
     if _unstorable(value):
         raise Refused(f"{at}: holds what no database stores (NUL, half a UTF-16 pair, infinity).")
@@ -397,6 +400,8 @@ def _json_type(field):
         return bool
     if kind.endswith(("IntegerField", "AutoField")):
         return int
+    if kind == "FloatField":
+        return NUMBER
     return str
 
 

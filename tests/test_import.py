@@ -150,7 +150,8 @@ def test_importing_with_a_new_slug_twice_makes_two_separate_organizations(tmp_pa
     bets = [{bet[0] for bet in company(org)["alignment.Bet"]} for org in (first, second)]
     assert len(bets[0]) == len(bets[1]) == len(rows(data, "alignment.Bet"))
     assert not bets[0] & bets[1]
-    assert first.memberships.count() == second.memberships.count() == 3
+    members = len(data["memberships"])
+    assert first.memberships.count() == second.memberships.count() == members > 0
 
 
 def test_a_file_whose_slug_exists_is_refused_never_merged(tmp_path, data):
@@ -339,6 +340,7 @@ def test_a_file_without_the_shape_of_an_export_is_refused(tmp_path, data, sectio
     [
         ("timeline.Initiative", "start_date", 20270101, "20270101 is not text"),
         ("constraints.Path", "weeks_expected", "six", '"six" is not a whole number'),
+        ("timeline.ForecastRecord", "p_meet", "0.5", '"0.5" is not a number'),
         ("timeline.Initiative", "start_date", "2027-02-30", "it is an invalid date"),
         ("timeline.Initiative", "version", -1, "greater than or equal to 0"),
         ("alignment.Bet", "side", "cfo", '"cfo" is not one of the choices'),

@@ -14,13 +14,14 @@ REASON_REQUIRED = "Say why: the initiative is active, so no estimate moves witho
 
 
 class TimelineForm(SharedRecordForm):
-    """A timeline form: an estimate's owner is the CTO or an engineering lead (the owner it
-    already has stays a choice, whatever their role now)."""
+    """A timeline form. An initiative's owner owns its estimates, so it is the CTO or an
+    engineering lead (the owner it already has stays a choice, whatever their role now); a
+    slip plan step's owner is whoever tells, the CEO included."""
 
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.org = org
-        if "owner" in self.fields and org is not None:
+        if "owner" in self.fields and org is not None and self._meta.model is Initiative:
             estimators = Q(memberships__organization=org, memberships__role__in=ESTIMATOR_ROLES)
             self.fields["owner"].queryset = (
                 User.objects.filter(estimators | Q(pk=self.instance.owner_id))
