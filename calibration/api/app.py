@@ -9,10 +9,11 @@ conflict, 429 past the token's rate limit.
 
 from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import Throttled, ValidationError
 
-from . import reads, writes
+from . import reads, writes  # noqa: F401 (they register their endpoints on the router)
 from .auth import TokenAuth
+from .routes import router
 
 api = NinjaAPI(
     title="Calibrate API",
@@ -29,13 +30,21 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-api.add_router("/", reads.router)
-api.add_router("/", writes.router)
+api.add_router("/", router)
 
 
 @api.exception_handler(PermissionDenied)
 def refused(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    response = api.create_response(
+        request, {"detail": "Too many requests for this token: wait, then try again."}, status=429
+    )
+    response["Retry-After"] = str(exc.wait or 60)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -4,7 +4,6 @@ record is looked up within the token's organization (`access.get_for_org`): anot
 company's id is a 404, exactly as on the pages."""
 
 from django.db.models import Prefetch
-from ninja import Router
 
 from calibration.access import get_for_org
 from calibration.alignment.models import BetSheet, with_everything
@@ -18,9 +17,8 @@ from calibration.timeline.models import (
 )
 
 from . import present, schemas
+from .routes import router
 from .schemas import Id
-
-router = Router()
 
 
 @router.get("/initiatives", response=list[schemas.Initiative], tags=["timeline"])

@@ -2,17 +2,14 @@
 goes through `sharing.write` — the shared save the pages use — as the token's member; an
 observer's token is refused (403) by calibration.access before anything is read."""
 
-from ninja import Router
-
 from calibration import access
 from calibration.access import get_for_org
 from calibration.timeline.forms import REASON_REQUIRED
 from calibration.timeline.models import Initiative, LeadingIndicator, initiative_url
 
 from . import present, schemas, sharing
+from .routes import router
 from .schemas import Id
-
-router = Router()
 
 WRITE_RESPONSES = {
     400: schemas.FieldErrors,

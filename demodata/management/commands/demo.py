@@ -7,7 +7,15 @@ from django.db import transaction
 
 from accounts.models import Membership, Organization, Role, User
 from calibration.models import PlanningCycle
-from demodata.acme import alignment, board, comments, constraints, reminders, timeline
+from demodata.acme import (
+    alignment,
+    board,
+    comments,
+    constraints,
+    integrations,
+    reminders,
+    timeline,
+)
 
 PASSWORD = "calibrate-demo"
 # Each conversation adds its own demo records (demodata/acme/), in this order: the board
@@ -19,6 +27,7 @@ CONVERSATIONS = [
     reminders.populate,
     board.populate,
     comments.populate,
+    integrations.populate,
 ]
 PEOPLE = [
     ("ceo@acme.example", "Ada Chen", Role.CEO),
