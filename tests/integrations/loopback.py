@@ -10,9 +10,13 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def recorded(name):
-    """A recorded response: {"status": …, "headers": {…}, "body": … (JSON or text)}."""
-    return json.loads((FIXTURES / f"{name}.json").read_text())
+def recorded(name, **values):
+    """A recorded response: {"status": …, "headers": {…}, "body": … (JSON or text)}, its
+    dates (CLOSED_AT, DUE_ON …) filled in relative to the test's today."""
+    text = (FIXTURES / f"{name}.json").read_text()
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return json.loads(text)
 
 
 class Loopback:
