@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from calibration.alignment.models import BetSheet, Bet, Call
+from calibration.alignment.models import Bet, BetSheet, Call
 from calibration.constraints.models import Constraint, Decision, Path
 from calibration.integrations import delivery, signing
 from calibration.integrations.models import Delivery, WebhookEndpoint
