@@ -214,7 +214,7 @@ def send(delivery, mine):
     try:
         response = httpx.post(url, content=body, headers=headers, timeout=timeout())
         code = response.status_code
-    except httpx.HTTPError as failure:
+    except (httpx.HTTPError, httpx.InvalidURL) as failure:
         error = f"{type(failure).__name__}: {failure}"[:300]
     elapsed = int((time.monotonic() - started) * 1000)
     now = timezone.now()

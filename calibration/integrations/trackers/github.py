@@ -24,7 +24,7 @@ REFERENCE = re.compile(
 
 def parse_reference(text):
     match = REFERENCE.match(text.strip())
-    if not match:
+    if not match or {match["owner"], match["repo"]} & {".", ".."}:
         raise ValidationError(
             "Give the milestone as owner/repo#number (e.g. acme/billing#3) or its URL."
         )

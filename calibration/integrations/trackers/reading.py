@@ -59,7 +59,7 @@ def request(method, url, *, service, **kwargs):
     """The HTTP exchange, with every transport failure as Unreadable."""
     try:
         return httpx.request(method, url, timeout=timeout(), follow_redirects=False, **kwargs)
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
         raise Unreadable(f"{service} could not be reached ({type(error).__name__}).") from None
 
 
