@@ -74,6 +74,21 @@ def may_change_comment(user, comment):
     return comment.author_id is not None and comment.author_id == user.pk
 
 
+def may_revoke_token(user, token):
+    """A personal API token is revoked by the member it belongs to alone."""
+    return token.user_id is not None and token.user_id == user.pk
+
+
+def may_use_token(membership, token):
+    """A token works while its member still belongs to its company (with their role now)."""
+    return bool(
+        membership
+        and token.organization_id == membership.organization_id
+        and token.user_id == membership.user_id
+        and membership.user.is_active
+    )
+
+
 def leaders_only(view):
     """For pages only the CEO and the CTO may even see, such as organization settings."""
 

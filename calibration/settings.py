@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "calibration.constraints",
     "calibration.reminders",
     "calibration.board",
+    "ninja",  # its vendored Swagger UI (static files and template) for the API docs
+    "calibration.api",
+    "calibration.integrations",
     "demodata",  # manage.py demo and generate_dataset; no models
 ]
 
@@ -211,7 +214,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calibration.reminders.tasks.dispatch_reminders",
         "schedule": 120.0,
     },
+    # Webhook events: found in the records of each change, one delivery per endpoint.
+    "dispatch-webhooks": {
+        "task": "calibration.integrations.tasks.dispatch_webhooks",
+        "schedule": 60.0,
+    },
+    # Leading indicators linked to a tracker: read once a day, and on the checkpoint's day.
+    "check-tracker-sources": {
+        "task": "calibration.integrations.tasks.check_sources",
+        "schedule": 6 * 60 * 60.0,
+    },
 }
+
+# Integrations (calibration/api/, calibration/integrations/).
+# The key that encrypts tracker tokens and webhook URLs and secrets at rest (Fernet: 32
+# url-safe base64 bytes, `Fernet.generate_key()`). Unset, one is derived from SECRET_KEY so
+# a laptop needs nothing; set it in every deployment, and keep it when SECRET_KEY rotates.
+CALIBRATE_SECRETS_KEY = os.environ.get("CALIBRATE_SECRETS_KEY", "")
+# API requests a personal token may make per minute, unless the token says fewer.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
+# Webhooks and tracker APIs must be HTTPS, except on a laptop or in tests (loopback servers).
+INTEGRATIONS_ALLOW_PLAIN_HTTP = env_bool("INTEGRATIONS_ALLOW_PLAIN_HTTP", DEBUG or TESTING)
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise each message is written as a file under var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

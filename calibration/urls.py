@@ -3,6 +3,7 @@ from django.urls import include, path
 from accounts.urls import org_urlpatterns
 
 from . import live, views
+from .api.app import api
 from .reminders import views as reminders_views
 
 org_patterns = [
@@ -20,11 +21,14 @@ org_patterns = [
     path("reminders/", include("calibration.reminders.urls")),
     path("board/", include("calibration.board.urls")),
     path("discussion/", include("calibration.comments.urls")),
+    path("api-tokens/", include("calibration.api.urls")),
+    path("integrations/", include("calibration.integrations.urls")),
 ]
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", api.urls),
     path("o/<slug:org>/", include(org_patterns)),
     path(
         "reminders/unsubscribe/<str:token>/",

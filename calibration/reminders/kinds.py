@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from calibration.alignment import cadence as alignment
 from calibration.comments import cadence as comments
 from calibration.constraints import cadence as constraints
+from calibration.integrations import cadence as integrations
 from calibration.timeline import cadence as timeline
 
 
@@ -148,6 +149,15 @@ KINDS = {
             comments.mentions,
             comments.describe_mention,
             comments.sample_comment,
+        ),
+        Kind(
+            "tracker_unreadable",
+            "A leading indicator's tracker cannot be read (once per spell of trouble)",
+            "integrations",
+            "CEO and CTO",
+            integrations.unreadable_sources,
+            integrations.describe_unreadable,
+            integrations.sample_unreadable,
         ),
     ]
 }

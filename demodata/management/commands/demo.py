@@ -12,6 +12,7 @@ from demodata.acme import (
     board,
     comments,
     constraints,
+    integrations,
     reminders,
     timeline,
     track_record,
@@ -28,6 +29,7 @@ CONVERSATIONS = [
     reminders.populate,
     board.populate,
     comments.populate,
+    integrations.populate,
 ]
 PEOPLE = [
     ("ceo@acme.example", "Ada Chen", Role.CEO),
