@@ -1,6 +1,8 @@
 """How a probability is written: never certain when it is not (calibration.probability)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calibration.probability import decimal_text, percent_text
 
@@ -25,6 +27,12 @@ def test_a_probability_is_written_as_a_whole_percent(p, shown):
 
 def test_only_exact_certainty_is_written_as_0_or_100_percent():
     assert percent_text(0) == "0%" and percent_text(1) == "100%"
+
+
+@given(st.floats(min_value=0, max_value=1, exclude_min=True, exclude_max=True))
+def test_no_probability_strictly_between_0_and_1_is_written_as_certain(p):
+    assert percent_text(p) not in ("0%", "100%")
+    assert decimal_text(p) not in ("0.000000", "1.000000")
 
 
 def test_a_missing_probability_is_a_dash_or_what_the_caller_asks():
