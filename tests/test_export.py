@@ -67,6 +67,15 @@ def test_a_leader_downloads_json_and_csv(client, acme):
     } <= set(names)
 
 
+def test_a_leader_finds_the_export_in_settings(client, acme):
+    client.force_login(User.objects.get(email="cto@acme.example"))
+
+    html = client.get(reverse("org_settings", args=["acme"])).content.decode()
+
+    assert f'href="{reverse("export", args=["acme"])}"' in html
+    assert "Export all of Acme" in html
+
+
 def test_an_observer_cannot_export(client, acme):
     client.force_login(User.objects.get(email="board@acme.example"))
 

@@ -28,6 +28,16 @@ PAGES = [
 ]
 
 
+# The names of the nav's links that do not fit wholly inside it (clipped or scrolled away).
+NAV_LINKS_CUT_OFF = """nav => {
+  const box = nav.getBoundingClientRect();
+  return [...nav.querySelectorAll("a")]
+    .filter(a => { const r = a.getBoundingClientRect();
+                   return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+    .map(a => a.textContent.trim());
+}"""
+
+
 @pytest.fixture
 def acme():
     call_command("demo", verbosity=0)
@@ -85,6 +95,8 @@ def test_one_row_header_and_no_sideways_scroll_with_long_names(open_page, acme, 
         nav = page.locator("nav.site-nav a").first.bounding_box()
         logout = page.get_by_role("button", name="Log out").bounding_box()
         assert abs(nav["y"] - logout["y"]) < nav["height"], (path, "header wraps")
+        hidden = page.locator("nav.site-nav").evaluate(NAV_LINKS_CUT_OFF)
+        assert hidden == [], (path, "nav links cut off", hidden)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, (path, scroll_width)
 
