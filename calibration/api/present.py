@@ -184,24 +184,34 @@ def _call_of(bet):
 # --- calibration ------------------------------------------------------------------------------
 
 
-def calibration(figures):
+def track_summary(summary):
     return {
-        "overall": figures["overall"],
-        "initiatives": [
+        "who": summary.who,
+        "estimator_id": summary.estimator_id,
+        "deliveries": summary.n,
+        "shares": [
             {
-                "id": i.pk,
-                "title": i.title,
-                "owner": person(i.owner),
-                "best": i.estimate_for_calibration()[0],
-                "expected": i.estimate_for_calibration()[1],
-                "worst": i.estimate_for_calibration()[2],
-                "delivered_on": i.delivered_on,
-                "landed": i.landed_display(),
-                "expected_slip_weeks": i.expected_slip_weeks(),
+                "key": s.key,
+                "label": s.label,
+                "count": s.count,
+                "n": s.n,
+                "expected": s.expected,
+                "low": s.low,
+                "high": s.high,
+                "sentence": s.sentence(summary.who),
             }
-            for i in figures["initiatives"]
+            for s in summary.shares
         ],
-        "per_estimator": [
-            {"owner": person(owner), "figures": f} for owner, f in figures["per_estimator"]
-        ],
+        "median_days_after_p50": summary.median_days_after_p50,
+        "brier": summary.brier,
+        "brier_n": summary.brier_n,
+    }
+
+
+def calibration(record):
+    """The track record (timeline.track_record) — the same rows as calibration.csv."""
+    return {
+        "overall": track_summary(record["overall"]),
+        "per_estimator": [track_summary(s) for s in record["per_estimator"]],
+        "rows": [row.as_json() for row in record["rows"]],
     }

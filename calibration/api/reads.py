@@ -9,12 +9,8 @@ from calibration.access import get_for_org
 from calibration.alignment.models import BetSheet, with_everything
 from calibration.constraints.models import Constraint
 from calibration.constraints.models import Path as ConstraintPath
-from calibration.timeline.models import (
-    Initiative,
-    LeadingIndicator,
-    initiative_url,
-    organization_calibration,
-)
+from calibration.timeline.models import Initiative, LeadingIndicator, initiative_url
+from calibration.timeline.track_record import track_record
 
 from . import present, schemas
 from .routes import router
@@ -82,5 +78,7 @@ def read_bet_sheet(request, pk: Id):
 
 @router.get("/calibration", response=schemas.Calibration, tags=["timeline"])
 def read_calibration(request):
-    """How delivered initiatives landed against their estimates, overall and per estimator."""
-    return present.calibration(organization_calibration(request.org))
+    """The track record: each delivered initiative against its baseline forecast (the rows
+    of calibration.csv), and the shares, bias and Brier score computed from those rows,
+    overall and per estimator."""
+    return present.calibration(track_record(request.org))

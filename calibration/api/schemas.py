@@ -190,34 +190,56 @@ class BetSheet(Schema):
     calls: list[CallOut]
 
 
-class CalibrationFigures(Schema):
-    count: int
-    inside: int
-    inside_share: float | None
-    median_slip_weeks: float | None
+class TrackRow(Schema):
+    """One delivered initiative judged against its baseline forecast: the columns of
+    calibration.csv / calibration.json, in the same order."""
 
-
-class DeliveredInitiative(Schema):
-    id: int
+    initiative_id: int
     title: str
-    owner: Person | None
-    best: datetime.date
-    expected: datetime.date
-    worst: datetime.date
+    estimator: str
+    start: datetime.date
+    baseline_best: datetime.date
+    baseline_expected: datetime.date
+    baseline_worst: datetime.date
     delivered_on: datetime.date
-    landed: str
-    expected_slip_weeks: float | None
+    pit: float = Field(description="The baseline forecast's P(delivered by the actual date).")
+    delivered_by_p50: bool
+    after_p85: bool
+    after_p95: bool
+    outside_range: bool
+    commitment: datetime.date | None
+    met_commitment: bool | None
+    p_meet_at_baseline: float | None
 
 
-class Estimator(Schema):
-    owner: Person | None
-    figures: CalibrationFigures
+class Share(Schema):
+    key: Literal["by_p50", "after_p85", "after_p95", "outside_range"]
+    label: str
+    count: int
+    n: int
+    expected: float = Field(description="The share a calibrated estimator shows.")
+    low: float | None = Field(description="The 90% Wilson interval's lower end.")
+    high: float | None
+    sentence: str
+
+
+class TrackSummary(Schema):
+    who: str
+    estimator_id: int | None
+    deliveries: int
+    shares: list[Share]
+    median_days_after_p50: float | None
+    brier: float | None = Field(
+        description="Brier score of P(meet the commitment) at the baseline; 0.25 is the "
+        "score of always saying 50%."
+    )
+    brier_n: int
 
 
 class Calibration(Schema):
-    overall: CalibrationFigures
-    initiatives: list[DeliveredInitiative]
-    per_estimator: list[Estimator]
+    overall: TrackSummary
+    per_estimator: list[TrackSummary]
+    rows: list[TrackRow]
 
 
 class Error(Schema):

@@ -22,10 +22,8 @@ Public model API (used by the board-prep view and reminders — keep it stable, 
   commitment) and ``SlipAction`` — the dated actions it created:
   ``SlipAction.objects.for_org(org).open()``, ``.due_by(date)``, ``.with_initiative()``,
   ``.for_home(org)``; per action ``is_overdue(today)``, ``mark_done(by=, expected_version=)``.
-* ``organization_calibration(org)`` and ``calibration_figures(initiatives)``.
+* The calibration of delivered initiatives lives in ``track_record.py``.
 """
-
-import statistics
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -633,12 +631,6 @@ class Initiative(SharedRecord):
     def landed_display(self):
         return dict(self.LANDED).get(self.landed(), "")
 
-    def expected_slip_weeks(self):
-        """Weeks the actual delivery came after the expected case (negative: early)."""
-        if not self.delivered_on:
-            return None
-        return weeks_between(self.estimate_for_calibration()[1], self.delivered_on)
-
 
 def tracking_of(indicators):
     """(timeline, since) that a set of leading indicators says the work is on:
@@ -845,47 +837,6 @@ class LeadingIndicator(SharedRecord):
             record_forecast(initiative, ForecastRecord.Reason.CHECKPOINT)
 
 
-# --------------------------------------------------------------------------------------------
-# Calibration over delivered initiatives
-# --------------------------------------------------------------------------------------------
-
-
-def calibration_figures(initiatives):
-    """{"count", "inside", "inside_share", "median_slip_weeks"} over delivered initiatives."""
-    delivered = [i for i in initiatives if i.delivered_on]
-    if not delivered:
-        return {"count": 0, "inside": 0, "inside_share": None, "median_slip_weeks": None}
-    inside = sum(1 for i in delivered if i.landed() in ("best_expected", "expected_worst"))
-    slips = [w for w in (i.expected_slip_weeks() for i in delivered) if w is not None]
-    return {
-        "count": len(delivered),
-        "inside": inside,
-        "inside_share": inside / len(delivered),
-        "median_slip_weeks": statistics.median(slips) if slips else None,
-    }
-
-
-def organization_calibration(org):
-    """Calibration of the organization and per estimator (the initiative's owner)."""
-    delivered = list(
-        Initiative.objects.for_org(org)
-        .filter(status=Initiative.Status.DELIVERED, delivered_on__isnull=False)
-        .select_related("owner")
-        .order_by("delivered_on")
-    )
-    per = {}
-    for i in delivered:
-        per.setdefault(i.owner, []).append(i)
-    return {
-        "overall": calibration_figures(delivered),
-        "initiatives": delivered,
-        "per_estimator": sorted(
-            ((owner, calibration_figures(items)) for owner, items in per.items()),
-            key=lambda pair: str(pair[0]),
-        ),
-    }
-
-
 __all__ = [
     "Initiative",
     "EstimateRevision",
@@ -894,6 +845,4 @@ __all__ = [
     "SlipPlanStep",
     "SlipEvent",
     "SlipAction",
-    "calibration_figures",
-    "organization_calibration",
 ]

@@ -9,8 +9,10 @@ import re
 import statistics
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from calibration.api.models import ApiToken
 from calibration.timeline.forecast import DeliveryForecast
 from calibration.timeline.track_record import rows_for
 from tests.timeline.history import D, write_history
@@ -137,3 +139,21 @@ def test_the_calibration_chart_places_each_delivery_at_its_pit(cto_client, org, 
     page = cto_client.get(reverse("timeline:calibration", args=[org.slug])).content.decode()
     assert page.count('class="cal-dot"') == 3 * 2  # the organization's chart and Tom's
     assert "Gamma: delivered 2027-07-12, PIT 1.00" in page
+
+
+def test_the_api_serves_the_exported_rows_and_the_figures_computed_from_them(
+    cto_client, org, cto, history
+):
+    _token, raw = ApiToken.issue(organization=org, user=cto, name="script")
+    body = Client().get("/api/v1/calibration", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    _, lines = exported(cto_client, org)
+
+    assert [(r["title"], r["delivered_on"]) for r in body["rows"]] == [
+        (line["title"], line["delivered_on"]) for line in lines
+    ]
+    assert [r["pit"] for r in body["rows"]] == pytest.approx([float(x["pit"]) for x in lines])
+    shares = {s["key"]: s for s in body["overall"]["shares"]}
+    assert body["overall"]["deliveries"] == len(lines)
+    assert shares["after_p85"]["count"] == sum(x["after_p85"] == "true" for x in lines)
+    assert shares["after_p85"]["expected"] == 0.15
+    assert "P85 dates were missed" in shares["after_p85"]["sentence"]
