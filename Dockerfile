@@ -18,4 +18,4 @@ RUN useradd --create-home calibrate && mkdir -p var && chown -R calibrate var
 USER calibrate
 
 EXPOSE 8000
-CMD ["gunicorn", "calibration.wsgi:application", "-b", "0.0.0.0:8000"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "calibration.wsgi:application", "-b", "0.0.0.0:8000"]

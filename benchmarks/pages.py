@@ -91,6 +91,8 @@ class Server:
                 python,
                 "-m",
                 "gunicorn",
+                "-c",
+                "gunicorn.conf.py",  # as in production: the garbage collector frozen per worker
                 "calibration.wsgi",
                 "--bind",
                 f"127.0.0.1:{self.port}",

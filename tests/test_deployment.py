@@ -1,6 +1,8 @@
 """The deployment artefacts stay consistent with the app: compose services and `check --deploy`."""
 
+import gc
 import os
+import runpy
 import secrets
 import string
 import subprocess
@@ -39,7 +41,7 @@ def test_compose_has_every_service(compose):
 
 def test_compose_commands(compose):
     services = compose["services"]
-    assert "gunicorn calibration.wsgi" in command_of(services["web"])
+    assert "gunicorn -c gunicorn.conf.py calibration.wsgi" in command_of(services["web"])
     assert "manage.py migrate" in command_of(services["web"])
     assert "celery -A calibration worker" in command_of(services["worker"])
     assert "celery -A calibration beat" in command_of(services["beat"])
@@ -81,3 +83,19 @@ def test_check_deploy_is_clean():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "no issues" in output, output
+
+
+def test_every_gunicorn_start_uses_the_shared_config(compose):
+    assert "gunicorn -c gunicorn.conf.py" in command_of(compose["services"]["web"])
+    assert '"gunicorn", "-c", "gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()
+    assert '"gunicorn.conf.py"' in (ROOT / "benchmarks" / "pages.py").read_text()
+
+
+def test_each_worker_freezes_the_garbage_collector_after_start_up():
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

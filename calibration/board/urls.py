@@ -7,6 +7,7 @@ app_name = "board"
 urlpatterns = [
     path("", views.board_view, name="view"),
     path("table/", views.board_table, name="table"),
+    path("print/", views.board_print, name="print"),
     path("board.csv", views.board_csv, name="csv"),
     path("board.pdf", views.board_pdf, name="pdf"),
     path("snapshots/", views.snapshots, name="snapshots"),

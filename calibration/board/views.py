@@ -21,6 +21,7 @@ from calibration.access import get_for_org, leaders_only
 from calibration.editing import SharedRecordForm
 from calibration.live import live_page
 from calibration.pagecache import kept_until_changed
+from calibration.paging import page_of
 from calibration.timeline.models import initiative_url
 
 from . import compare, pdf, svg
@@ -65,8 +66,10 @@ def printed_pages(rows, today, title, urls=None):
     ]
 
 
-def chart_context(org, board, title):
-    compact_headings, compact_cells = compact_table(board.rows)
+def chart_context(org, board, title, rows=None):
+    """What the chart, the table, the print view and the PDF share; the figures table for
+    `rows` (default: every row), the summary counts always for every row."""
+    compact_headings, compact_cells = compact_table(board.rows if rows is None else rows)
     return {
         "compact_headings": compact_headings,
         "compact_cells": compact_cells,
@@ -90,13 +93,20 @@ def chart_context(org, board, title):
 @require_GET
 @kept_until_changed
 def board_view(request, org):
+    """The chart, PER_PAGE rows at a time on the axis of every row. Its print pages are drawn
+    only by the print view and the PDF, which cover every row."""
     board = board_figures(org, request.GET)
-    context = chart_context(org, board, f"{org.name} — board view")
-    urls = initiative_urls(org, board.rows)
-    context["chart"] = svg.render(board.rows, board.today, title=context["title"], urls=urls)
-    context["print_pages"] = printed_pages(board.rows, board.today, context["title"])
-    context["snapshots"] = BoardSnapshot.objects.for_org(org).select_related("taken_by")[:10]
-    context["ledger"] = board_ledger(org, board)
+    rows, pager = page_of(board.rows, request)
+    context = chart_context(org, board, f"{org.name} — board view", rows=[])
+    urls = initiative_urls(org, rows)
+    axis = svg.axis_for(board.rows, board.today)
+    context.update(
+        page_rows=rows,
+        pager=pager,
+        chart=svg.render(rows, board.today, title=context["title"], urls=urls, axis=axis),
+        snapshots=BoardSnapshot.objects.for_org(org).select_related("taken_by")[:10],
+        ledger=board_ledger(org, board),
+    )
     return render(request, "board/board.html", context)
 
 
@@ -105,9 +115,22 @@ def board_view(request, org):
 @kept_until_changed
 def board_table(request, org):
     board = board_figures(org, request.GET)
-    return render(
-        request, "board/table.html", chart_context(org, board, f"{org.name} — board view")
-    )
+    rows, pager = page_of(board.rows, request)
+    context = chart_context(org, board, f"{org.name} — board view", rows=rows)
+    context["pager"] = pager
+    return render(request, "board/table.html", context)
+
+
+@require_GET
+@kept_until_changed
+def board_print(request, org):
+    """Every row, on landscape pages sharing one axis, then the figures: what the PDF holds,
+    for the browser's Print."""
+    board = board_figures(org, request.GET)
+    title = f"{org.name} — board view"
+    context = chart_context(org, board, title)
+    context["print_pages"] = printed_pages(board.rows, board.today, title)
+    return render(request, "board/print.html", context)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

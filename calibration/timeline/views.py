@@ -29,8 +29,10 @@ from calibration.editing import save_or_explain, wants_fragment
 from calibration.live import live_page
 from calibration.models import Change, EditConflict
 from calibration.pagecache import kept_until_changed
+from calibration.paging import page_of
 
 from . import ledger as commitment_ledger
+from . import overview
 from . import track_record as tracking
 from .adjusted import Basis, adjusted
 from .calibration_chart import calibration_chart
@@ -64,6 +66,7 @@ SORTS = {
 
 
 def _sort_key(sort, today):
+    """Sorts initiatives annotated by overview.with_tracking (nothing else loaded)."""
     far = datetime.date.max
 
     def risk(i):
@@ -71,16 +74,19 @@ def _sort_key(sort, today):
         return (p is None, p if p is not None else 0, i.expected_date)
 
     def tracking(i):
-        past = i.is_tracking_past_commitment()
-        return (-int(past), -TIMELINE_ORDER[i.tracking_timeline()], i.expected_date)
+        past = bool(i.commitment_date and i.tracking_on > i.commitment_date)
+        return (-int(past), -TIMELINE_ORDER[i.tracking_now], i.expected_date)
 
     def checkpoint(i):
-        nxt = i.next_checkpoint(today)
-        return (nxt is None, nxt.due_date_value(i) if nxt else far, i.expected_date)
+        return (i.next_due_on is None, i.next_due_on or far, i.expected_date)
 
     return {"risk": risk, "tracking": tracking, "checkpoint": checkpoint}.get(
         sort, lambda i: (i.expected_date, i.pk)
     )
+
+
+# What sorting reads of every live initiative; the page's 50 rows load the rest.
+SORT_FIELDS = ["best_date", "expected_date", "worst_date", "commitment_date"]
 
 
 @live_page
@@ -91,13 +97,19 @@ def initiative_list(request, org):
     if sort not in SORTS:
         sort = "risk"
     today = org.today()
-    initiatives = list(Initiative.objects.for_overview(org).defer(*LONG_TEXTS))
+    live = Initiative.objects.for_org(org).filter(status__in=overview.LIVE)
+    ordered = list(overview.with_tracking(live).only(*SORT_FIELDS))
+    ordered.sort(key=_sort_key(sort, today))
+    page, pager = page_of(ordered, request)
+    loaded = Initiative.objects.for_overview(org).defer(*LONG_TEXTS).in_bulk([i.pk for i in page])
+    initiatives = [loaded[i.pk] for i in page]
+    closed = list(
+        Initiative.objects.for_org(org).exclude(status__in=overview.LIVE).defer(*LONG_TEXTS)
+    )
     url = initiative_url(org)
-    for i in initiatives:
+    for i in initiatives + closed:
         i.url = url(i.pk)
-    live = [i for i in initiatives if i.status in ("proposed", "active")]
-    done = [i for i in initiatives if i.status not in ("proposed", "active")]
-    for i in live:
+    for i in initiatives:
         # What a row shows, worked out once (the template would ask for some of it twice).
         i.p = i.probability_of_meeting_commitment()
         i.gap = i.gap_weeks()
@@ -105,8 +117,14 @@ def initiative_list(request, org):
         i.past = i.is_tracking_past_commitment()
         i.next = i.next_checkpoint(today)
         i.next_due = i.next.due_date_value(i) if i.next else None
-    live.sort(key=_sort_key(sort, today))
-    context = {"initiatives": live, "closed": done, "sort": sort, "sorts": SORTS, "today": today}
+    context = {
+        "initiatives": initiatives,
+        "pager": pager,
+        "closed": closed,
+        "sort": sort,
+        "sorts": SORTS,
+        "today": today,
+    }
     return render(request, "timeline/list.html", context)
 
 

@@ -98,8 +98,9 @@ def test_the_pdf_is_made_from_html_with_the_same_figures(ceo_client, board, monk
 def test_many_initiatives_are_cut_into_several_printed_pages(ceo_client, make_initiative):
     for n in range(25):
         make_initiative(title=f"Initiative {n}")
-    page = ceo_client.get("/o/acme/board/").content.decode()
-    assert page.count('<div class="board-print-page">') == 3  # 11 + 11 + 3 rows
+    page = ceo_client.get("/o/acme/board/print/").content.decode()
+    # 11 + 11 + 3 rows, then the figures and the legend
+    assert page.count('<div class="board-print-page">') == 4
     assert "(3/3)" in page
 
 
