@@ -58,7 +58,7 @@ class SignupForm(forms.Form):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "time_zone", "fiscal_year_start_month"]
+        fields = ["name", "time_zone", "fiscal_year_start_month", "currency"]
         labels = {"name": "Company name"}
 
 
@@ -68,6 +68,11 @@ class NewOrganizationForm(OrganizationForm):
         choices=[(r.value, r.label) for r in LEADER_ROLES],
         widget=forms.RadioSelect,
     )
+
+    class Meta(OrganizationForm.Meta):
+        # A new company starts in US dollars; its leaders choose the currency in settings,
+        # where they first price something.
+        fields = ["name", "time_zone", "fiscal_year_start_month"]
 
 
 class InvitationForm(forms.Form):

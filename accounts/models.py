@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from calibration.formats import CURRENCY_CHOICES, DEFAULT_CURRENCY
+
 MONTHS = [(i, date(2000, i, 1).strftime("%B")) for i in range(1, 13)]
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 INVITATION_LIFETIME = timedelta(days=7)
@@ -93,6 +95,14 @@ class Organization(models.Model):
         choices=MONTHS,
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    # Every amount of the company (a path's cost) is in this currency: shown with it, typed
+    # in it, never converted.
+    currency = models.CharField(
+        max_length=3,
+        choices=CURRENCY_CHOICES,
+        default=DEFAULT_CURRENCY,
+        help_text="Costs are written and typed in this currency.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 

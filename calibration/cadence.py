@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from calibration.dates import add_days
+from calibration.formats import date_text
 
 LEADERS = ("ceo", "cto")
 WEEK = timedelta(days=7)
@@ -144,8 +145,8 @@ def counted(n, one, many=None):
 
 
 def long_date(day):
-    """ "Monday 2 March 2026", as the mails write a day."""
-    return f"{day:%A %-d %B %Y}"
+    """ "2 Mar 2026": a mail writes a day as every page does (calibration.formats)."""
+    return date_text(day)
 
 
 # The reminders engine's periodic task, named rather than imported: the conversations say

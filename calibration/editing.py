@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import IntegrityError
 from django.shortcuts import render
 
+from .formats import DEFAULT_CURRENCY, stored_value_text
 from .live import is_refresh
 from .models import BOOKKEEPING_FIELDS, EditConflict, raw_value, raw_values
 
@@ -208,7 +209,9 @@ class SharedRecordForm(forms.ModelForm):
             self.conflict_deleted = True
             self.add_error(None, DELETED_MESSAGE)
             return
-        base = self.base_values() or {}
+        # What both started from, read before the version and the base move forward below.
+        self.conflict_base = self.base_values()
+        base = self.conflict_base or {}
         data = self.data.copy()
         for field in self.edited_fields():
             if fields is not None and field.name not in fields:
@@ -219,7 +222,6 @@ class SharedRecordForm(forms.ModelForm):
         data[self.base_name] = self._base_token = self.sign_base(current)
         self.data = data
         self.conflict = current
-        self.conflict_base = self.base_values()
         self.conflict_fields = fields
         self.add_error(None, CONFLICT_MESSAGE.format(who=_last_author(current)))
 
@@ -242,6 +244,32 @@ class SharedRecordForm(forms.ModelForm):
         ]
         return ", ".join(f"“{label.lower()}”" for label in labels)
 
+    def _shown(self, field, raw, *, named=False):
+        """A value of the conflict table — the base's raw value, what is saved (as the
+        history writes it), what was typed — as a person reads it: a choice by its label,
+        a record by its name, a date as every page writes it, an amount in the currency.
+        `named`: a related record is already written by its name (the saved snapshot)."""
+        if raw in (None, ""):
+            return "—"
+        if field.many_to_one and not named:
+            raw = self._related_name(field, raw)
+        organization = getattr(self.instance, "organization", None)
+        shown = stored_value_text(
+            field,
+            raw,
+            currency=organization.currency if organization else DEFAULT_CURRENCY,
+            money=field.name in getattr(self.instance, "money_fields", ()),
+        )
+        return "—" if shown is None else shown
+
+    def _related_name(self, field, pk):
+        """A foreign key's id as the record's name (what the form offers for it)."""
+        choices = getattr(self.fields.get(field.name), "queryset", None)
+        if choices is None:
+            return pk
+        related = choices.filter(pk=pk).first()
+        return str(related) if related is not None else pk
+
     def conflict_rows(self):
         """(label, as it was, theirs, yours, field name) for each field both people changed."""
         if self.conflict is None:
@@ -263,21 +291,14 @@ class SharedRecordForm(forms.ModelForm):
             rows.append(
                 {
                     "label": self.fields[field.name].label,
-                    "was": "—" if was in (None, "") else _shown(field, was),
-                    "theirs": "—" if theirs in (None, "") else theirs,
-                    "yours": _shown(field, yours) if yours not in (None, "") else "—",
+                    "was": self._shown(field, was),
+                    "theirs": self._shown(field, theirs, named=True),
+                    "yours": self._shown(field, yours),
                     "choice": self.add_prefix(f"keep-{field.name}"),
                     "input": self[field.name].auto_id,
                 }
             )
         return rows
-
-
-def _shown(field, raw):
-    """A raw value as a person reads it (a choice by its label)."""
-    if field.choices:
-        return dict(field.flatchoices).get(raw, raw)
-    return raw
 
 
 def _last_author(record):

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, single_line
+from calibration.formats import stored_value_text
 
 BOOKKEEPING_FIELDS = {"id", "organization", "version", "created_at", "updated_at"}
 # A base value the history cannot give: whatever the field holds now differs from it.
@@ -97,7 +98,7 @@ class SharedRecord(models.Model):
     def history(self):
         return Change.objects.filter(
             content_type=ContentType.objects.get_for_model(type(self)), object_id=self.pk
-        ).select_related("by", "content_type")
+        ).select_related("by", "content_type", "organization")
 
     # --- the only ways to write ---------------------------------------------------------
     #
@@ -353,13 +354,29 @@ class Change(models.Model):
         return f"{self.object_repr} {self.action} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
 
     def field_changes(self):
-        """(label, old, new) per field, labelled as the form labels them."""
+        """(label, old, new) per field, labelled as the form labels them, each value written
+        as a person reads it (calibration.formats): a choice by its label, a date as every
+        page writes one, an amount in the organization's currency — even in changes stored
+        before the snapshots wrote labels."""
         model = self.content_type.model_class()
-        labels = (
-            {f.name: str(f.verbose_name).capitalize() for f in model._meta.fields} if model else {}
-        )
+        fields = {f.name: f for f in model._meta.fields} if model else {}
+        money = getattr(model, "money_fields", ())
+        currency = self.organization.currency
+
+        def shown(name, value):
+            return stored_value_text(
+                fields.get(name), value, currency=currency, money=name in money
+            )
+
         names = list(dict.fromkeys([*self.old.keys(), *self.new.keys()]))
-        return [(labels.get(n, n), self.old.get(n), self.new.get(n)) for n in names]
+        return [
+            (
+                str(fields[n].verbose_name).capitalize() if n in fields else n,
+                shown(n, self.old.get(n)),
+                shown(n, self.new.get(n)),
+            )
+            for n in names
+        ]
 
 
 class PlanningCycle(SharedRecord):

@@ -100,6 +100,8 @@ TEMPLATES = [
                 "calibration.tenancy.organization_context",
                 "calibration.live.live_context",
             ],
+            # One way to write each kind of value, on every page and in every mail.
+            "builtins": ["calibration.templatetags.formats"],
         },
     }
 ]

@@ -11,6 +11,7 @@ the scope. What a member may do is decided in `access.py`.
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from . import access
@@ -26,7 +27,12 @@ class OrganizationMiddleware:
         request.org = None
         request.membership = None
         request.memberships = None
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # A thread serves the next request, perhaps another company's: its time zone
+            # must not carry over.
+            timezone.deactivate()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("org")
@@ -42,6 +48,8 @@ class OrganizationMiddleware:
         # Known before any refusal, so a refusal is shown inside the company's pages.
         request.org = membership.organization
         request.membership = membership
+        # Every moment on the company's pages is written in its time zone.
+        timezone.activate(membership.organization.tz)
         if not access.may_request(membership, request.method, view_func):
             raise PermissionDenied(access.READ_ONLY)
         view_kwargs["org"] = membership.organization

@@ -1,13 +1,15 @@
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from . import export
 from .access import get_for_org, leaders_only
 from .editing import delete_or_ask_again, save_or_explain, wants_fragment
-from .forms import PlanningCycleForm
+from .forms import HistoryFilterForm, PlanningCycleForm
 from .home import conversation_sections
 from .live import live_page
 from .models import Change, PlanningCycle
@@ -28,13 +30,37 @@ def home(request, org):
     )
 
 
+HISTORY_PAGE_SIZE = 50
+
+
 @live_page
 @kept_until_changed
 def history(request, org):
-    """Everything that changed in the organization's shared records, newest first."""
-    changes = Change.objects.filter(organization=org).select_related("by", "content_type")
-    page = Paginator(changes, 50).get_page(request.GET.get("page"))
-    return render(request, "calibration/history.html", {"page": page})
+    """Everything that changed in the organization's shared records, newest first, 50 to a
+    page, filtered by the kind of record and by the person who changed it."""
+    changes = Change.objects.filter(organization=org)
+    kinds = ContentType.objects.filter(
+        pk__in=changes.values("content_type_id").distinct()
+    ).order_by("model")
+    people = org.memberships.select_related("user").order_by("user__name")
+    form = HistoryFilterForm(
+        request.GET,
+        kinds=[(k.pk, capfirst(k.model_class()._meta.verbose_name_plural)) for k in kinds],
+        people=[(m.user_id, str(m.user)) for m in people],
+    )
+    shown = form.filter(changes).select_related("by", "content_type", "organization")
+    page = Paginator(shown, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filters ride along in every page link.
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    context = {
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number),
+        "filters": form,
+        "filter_query": kept.urlencode(),
+        "filtered": any(form.data.get(name) for name in form.fields),
+    }
+    return render(request, "calibration/history.html", context)
 
 
 @kept_until_changed

@@ -93,16 +93,27 @@ def test_leaders_change_company_settings(ceo_client, org):
             "org-name": "Acme Inc",
             "org-time_zone": "America/New_York",
             "org-fiscal_year_start_month": "7",
+            "org-currency": "EUR",
         },
     )
 
     org.refresh_from_db()
     assert response.status_code == 302
-    assert (org.name, org.time_zone, org.fiscal_year_start_month) == (
+    assert (org.name, org.time_zone, org.fiscal_year_start_month, org.currency) == (
         "Acme Inc",
         "America/New_York",
         7,
+        "EUR",
     )
+
+
+def test_a_new_company_keeps_its_figures_in_us_dollars_until_a_leader_chooses(org):
+    assert org.currency == "USD"
+
+
+def test_the_settings_page_offers_the_currency(ceo_client, org):
+    page = ceo_client.get(reverse("org_settings", args=[org.slug])).content.decode()
+    assert '<option value="EUR">EUR — Euro</option>' in page
 
 
 def test_an_observer_cannot_open_settings(client, observer, org):

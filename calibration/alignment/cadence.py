@@ -21,6 +21,7 @@ from calibration.cadence import (
     weekly_after,
 )
 from calibration.dates import add_days
+from calibration.formats import date_text, moment_text
 from calibration.quarters import Quarter
 
 from .models import BetSheet, with_everything
@@ -121,10 +122,10 @@ def describe_coming(reminder, sheet):
         for item in agenda
     ]
     return Message(
-        subject=f"Alignment session {sheet.label} on {at:%a %-d %b at %H:%M}",
+        subject=f"Alignment session {sheet.label} on {moment_text(at, org.tz)}",
         intro=(
             f"Your quarterly alignment session for {sheet.label} is on "
-            f"{at:%A %-d %B at %H:%M} ({org.time_zone}), {sheet.session_minutes} minutes. "
+            f"{moment_text(at, org.tz)} ({org.time_zone}), {sheet.session_minutes} minutes. "
             + (
                 f"The divergence agenda has {counted(len(agenda), 'item')} as of today."
                 if agenda
@@ -202,7 +203,7 @@ def session_events(org, since=None):
 def health(org, quarter, sheet, last_held):
     """From the sheets the home section read: this quarter's, and the last one held."""
     last = (
-        f"last session held {last_held.held_on:%-d %b %Y} ({last_held.label})"
+        f"last session held {date_text(last_held.held_on)} ({last_held.label})"
         if last_held
         else "no alignment session held yet"
     )

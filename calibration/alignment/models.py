@@ -304,7 +304,7 @@ class BetSheet(SharedRecord):
             action=Change.DELETED,
             old__sheet=str(self),
         )
-        return touched.filter(query).select_related("by", "content_type")[:limit]
+        return touched.filter(query).select_related("by", "content_type", "organization")[:limit]
 
 
 @dataclass

@@ -28,7 +28,7 @@ def describe_review(reminder, cycle):
     org = reminder.organization
     items = [str(c) for c in Constraint.objects.for_org(org).needing_review(cycle.starts_on)[:20]]
     return Message(
-        subject=f"“{cycle.name}” starts {cycle.starts_on:%A %-d %B}: review the open constraints",
+        subject=f"“{cycle.name}” starts {long_date(cycle.starts_on)}: review the open constraints",
         intro=(
             f"The planning cycle “{cycle.name}” starts on {long_date(cycle.starts_on)}. "
             "Before committing the plan, review every constraint that is still open: "
@@ -108,12 +108,12 @@ def health(org, last_cycle, next_cycle, stale_count, revisit_due_count):
     """From what the home section counted: where the constraints were last reviewed, the
     next review, what stayed undecided since, and revisit dates that passed."""
     last = (
-        f"last reviewed at “{last_cycle.name}” ({last_cycle.starts_on:%-d %b %Y})"
+        f"last reviewed at “{last_cycle.name}” ({long_date(last_cycle.starts_on)})"
         if last_cycle
         else "no planning cycle has started yet"
     )
     if next_cycle:
-        last += f"; next review at “{next_cycle.name}” ({next_cycle.starts_on:%-d %b %Y})"
+        last += f"; next review at “{next_cycle.name}” ({long_date(next_cycle.starts_on)})"
     path = reverse("constraints:list", args=[org.slug])
     overdue = []
     if stale_count:

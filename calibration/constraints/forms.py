@@ -6,6 +6,7 @@ from django.core.validators import URLValidator
 
 from calibration.alignment.models import Bet
 from calibration.editing import SharedRecordForm
+from calibration.forms import MoneyField
 from calibration.timeline.models import Initiative
 
 from .models import Constraint, Decision, Direction, Path
@@ -295,7 +296,7 @@ class AgreementForm(ConstraintSectionForm):
 
 
 class PathForm(SharedRecordForm):
-    cost_money = AmountField(label="Cost in money", max_digits=14, decimal_places=2, required=False)
+    cost_money = MoneyField(label="Cost in money", max_digits=14, decimal_places=2, required=False)
 
     class Meta:
         model = Path
@@ -325,5 +326,12 @@ class PathForm(SharedRecordForm):
         if constraint is not None and self.instance.pk is None:
             self.instance.constraint = constraint
             self.instance.organization = constraint.organization
-        self.fields["cost_money"].help_text = "Money, people-months, or both."
+        currency = self.instance.organization.currency if self.instance.organization_id else None
+        if currency:
+            self.fields["cost_money"].in_currency(currency)
+        self.fields[
+            "cost_money"
+        ].help_text = (
+            "Money, people-months, or both. Type it as you would say it: 400k, 1.2m, 400,000."
+        )
         focus_first_field(self)

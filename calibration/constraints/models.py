@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calibration.comments.models import Comment
+from calibration.formats import date_text
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 MAX_PATHS = 3
@@ -355,7 +356,7 @@ class Constraint(SharedRecord):
             return ""
         today = self.value_text(gap.current, always_unit=True)
         needed = self.value_text(gap.required)
-        by = f" by {self.needed_by.isoformat()}" if self.needed_by else ""
+        by = f" by {date_text(self.needed_by)}" if self.needed_by else ""
         if gap.met:
             return f"{today} today; {needed} needed{by}: met"
         diff = gap.difference_text
@@ -445,6 +446,8 @@ class Path(SharedRecord):
     # different slots, and a path is never added to a constraint being deleted.
     locks_parent = "constraint"
     deleted_with = ("comments",)
+    # Amounts in the organization's currency (the history writes them so).
+    money_fields = ("cost_money",)
     title = models.CharField("name", max_length=120, help_text="A short name, e.g. “Shard Kafka”.")
     description = models.TextField("what we would do")
     cost_money = models.DecimalField(
@@ -556,13 +559,12 @@ class Path(SharedRecord):
             return f"{best}–{self.weeks_expected}–{worst} weeks"
         return f"{self.weeks_expected} weeks"
 
-    def cost_text(self):
-        parts = []
-        if self.cost_money is not None:
-            parts.append(f"{format_number(self.cost_money)} in money")
-        if self.cost_people_months is not None:
-            parts.append(f"{format_number(self.cost_people_months)} people-months")
-        return " + ".join(parts)
+    def people_months_text(self):
+        """14 → "14 people-months"; the money beside it is written in the organization's
+        currency by the page (the `money` filter)."""
+        if self.cost_people_months is None:
+            return ""
+        return f"{format_number(self.cost_people_months)} people-months"
 
     def initiative_dates(self, start):
         """(best, expected, worst) dates for an initiative starting on `start`."""

@@ -61,5 +61,5 @@ def constraint_history(constraint, paths):
             | Q(content_type=path_type, object_id__in=[p.pk for p in paths])
             | Q(content_type=path_type, object_id__in=removed_paths)
         )
-        .select_related("by", "content_type")
+        .select_related("by", "content_type", "organization")
     )

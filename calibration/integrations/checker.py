@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from calibration.cadence import dispatch_soon
+from calibration.formats import date_text
 from calibration.models import EditConflict
 from calibration.pagecache import touch_organization
 from calibration.timeline.models import Initiative, LeadingIndicator
@@ -94,7 +95,7 @@ def check(source, now=None, force=False):
             now,
             MISSED,
             due,
-            f"Checked automatically after the checkpoint ({due.isoformat()}): {reading.describe()}",
+            f"Checked automatically after the checkpoint ({date_text(due)}): {reading.describe()}",
         )
     IndicatorSource.objects.filter(pk=source.pk).update(
         checked_at=now, seen=reading.as_json(), warning="", warning_since=None

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from calibration.alignment.models import BetSheet
 from calibration.constraints.models import Constraint, Decision
+from calibration.formats import moment_text
 from calibration.models import Change
 from calibration.timeline.models import Initiative, LeadingIndicator, SlipEvent
 
@@ -223,7 +224,7 @@ def sessions_due_tomorrow(window):
             organization_id=sheet.organization_id,
             occurred_at=told_at,
             summary=f"Alignment session for {sheet.label} tomorrow, "
-            f"{sheet.session_at.astimezone(tz):%A %-d %B at %H:%M}.",
+            f"{moment_text(sheet.session_at, tz)}.",
             path=reverse("alignment:sheet", args=[sheet.organization.slug, sheet.pk]),
             data={
                 "bet_sheet": {"id": sheet.pk, "quarter": sheet.label},

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy
 
+from calibration.formats import date_text
+
 MIN_DELIVERIES = 5
 
 
@@ -107,10 +109,10 @@ class AdjustedDate:
 
     def __str__(self):
         if self.beyond == "after_worst":
-            return f"later than the worst case ({self.day.isoformat()})"
+            return f"later than the worst case ({date_text(self.day)})"
         if self.beyond == "by_best":
-            return f"by the best case ({self.day.isoformat()})"
-        return self.day.isoformat()
+            return f"by the best case ({date_text(self.day)})"
+        return date_text(self.day)
 
 
 @dataclass(frozen=True)

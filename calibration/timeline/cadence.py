@@ -19,6 +19,7 @@ from calibration.cadence import (
     weekly_after,
 )
 from calibration.dates import add_days
+from calibration.formats import date_text
 
 from .models import (
     COMMITMENT,
@@ -78,7 +79,7 @@ def _checkpoint_message(reminder, indicator, subject, intro):
     due = indicator.due_date_value()
     missed = dict(LeadingIndicator.IF_MISSED).get(indicator.if_missed, "")
     return Message(
-        subject=subject.format(initiative=initiative, indicator=indicator, due=due),
+        subject=subject.format(initiative=initiative, indicator=indicator, due=long_date(due)),
         intro=intro.format(initiative=initiative, indicator=indicator, due=long_date(due))
         + (f" If it is missed, {missed}." if missed else ""),
         url=initiative_url(org)(initiative.pk),
@@ -90,7 +91,7 @@ def describe_checkpoint_coming(reminder, indicator):
     return _checkpoint_message(
         reminder,
         indicator,
-        "Checkpoint on {due:%-d %b}: {indicator} ({initiative})",
+        "Checkpoint on {due}: {indicator} ({initiative})",
         "A checkpoint of “{initiative}” is coming up on {due}: “{indicator}”.",
     )
 
@@ -206,7 +207,7 @@ def describe_slip_triggered(reminder, action):
     org = reminder.organization
     text = action.message.strip().splitlines()[0][:200] if action.message.strip() else ""
     return Message(
-        subject=f"Slip plan triggered: tell {action.audience} by {action.due_on:%-d %b}",
+        subject=f"Slip plan triggered: tell {action.audience} by {long_date(action.due_on)}",
         intro=(
             f"“{action.initiative}” slipped. {action.event.cause} The slip plan you agreed in "
             f"advance says you tell {action.audience} by {long_date(action.due_on)}."
@@ -264,9 +265,8 @@ def describe_date_changes(reminder, initiative):
     who = ", ".join(sorted({str(r.by or "Someone") for r in revisions}))
     moved = [
         f"{r.get_field_display().capitalize()}: "
-        f"{r.old_date.isoformat() if r.old_date else 'none'} → "
-        f"{r.new_date.isoformat() if r.new_date else 'none'}"
-        + (f" — “{r.reason}”" if r.reason else "")
+        f"{date_text(r.old_date, missing='none')} → "
+        f"{date_text(r.new_date, missing='none')}" + (f" — “{r.reason}”" if r.reason else "")
         for r in revisions
     ]
     return Message(
@@ -357,7 +357,7 @@ def health(org, today, initiatives):
         if i.ceo_acknowledged_at or i.cto_acknowledged_at
     ]
     if acknowledged:
-        last = f"last acknowledged {timezone.localtime(max(acknowledged), org.tz):%-d %b %Y}"
+        last = f"last acknowledged {date_text(timezone.localtime(max(acknowledged), org.tz))}"
     elif active:
         last = "no timeline acknowledged yet"
     else:
@@ -369,7 +369,7 @@ def health(org, today, initiatives):
         if not (i.ceo_acknowledged_at and i.cto_acknowledged_at)
     ][:5]
     overdue += [
-        (f"Checkpoint “{c}” ({i}) overdue since {due:%-d %b}", url(i.pk))
+        (f"Checkpoint “{c}” ({i}) overdue since {long_date(due)}", url(i.pk))
         for due, c, i in late_checkpoints(active, today)[:5]
     ]
     return Health("Timeline", last, overdue, reverse("timeline:list", args=[org.slug]), order=1)

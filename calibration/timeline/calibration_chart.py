@@ -12,6 +12,7 @@ the x-axis at its PIT. Geometry only: the template draws the SVG, no JavaScript.
 import numpy
 from scipy import stats
 
+from calibration.formats import date_text
 from calibration.probability import decimal_text
 
 SIZE = 260
@@ -64,7 +65,7 @@ def calibration_chart(rows):
             {
                 "x": x(r.pit),
                 "y": TOP + PLOT + 10,
-                "title": f"{r.title}: delivered {r.delivered_on.isoformat()}, "
+                "title": f"{r.title}: delivered {date_text(r.delivered_on)}, "
                 f"PIT {decimal_text(r.pit, 2)}",
             }
             for r in rows

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from calibration.comments.models import Comment
 from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, add_weeks, weeks_in_range
+from calibration.formats import date_text, duration_text
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 from . import forecast as forecasting
@@ -70,12 +71,9 @@ def weeks_between(earlier, later):
 
 
 def format_weeks(weeks):
-    """ "3 weeks", "1 week", "0.5 weeks" (unsigned); OUT_OF_RANGE past FARTHEST_WEEKS."""
-    if not weeks_in_range(weeks):
-        return OUT_OF_RANGE
-    weeks = abs(weeks)
-    shown = f"{weeks:g}" if weeks != int(weeks) else str(int(weeks))
-    return f"{shown} week" + ("" if weeks == 1 else "s")
+    """ "3 weeks", "1 week", "2 weeks 2 days" (unsigned, to the day: calibration.formats);
+    OUT_OF_RANGE past FARTHEST_WEEKS."""
+    return duration_text(weeks)
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,7 +307,7 @@ class Initiative(SharedRecord):
         return weeks_between(self.commitment_date, self.expected_date)
 
     def gap_sentence(self):
-        """The gap in plain words, e.g. "The board hears 2027-03-01; the plan says 2027-05-01:
+        """The gap in plain words, e.g. "The board hears 1 Mar 2027; the plan says 1 May 2027:
         8 weeks earlier than expected, 3 weeks earlier than best case." """
         if not self.commitment_date:
             return "No date has been communicated outside yet."
@@ -317,8 +315,8 @@ class Initiative(SharedRecord):
         who = who[0].upper() + who[1:]
         verb = "hear" if self.commitment_audience in ("customers",) else "hears"
         head = (
-            f"{who} {verb} {self.commitment_date.isoformat()}; "
-            f"the plan says {self.expected_date.isoformat()}"
+            f"{who} {verb} {date_text(self.commitment_date)}; "
+            f"the plan says {date_text(self.expected_date)}"
         )
         parts = []
         c = self.commitment_date

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from calibration.cadence import dispatch_soon
+from calibration.formats import date_text
 from calibration.models import SharedRecord, SharedRecordQuerySet
 
 MISSED = "missed"
@@ -173,9 +174,9 @@ def trigger_slip_plan(initiative, *, by, was_past, missed=None):
             key_past = key
             causes.append(
                 f"Now tracking the {tracking} case "
-                f"({initiative.tracking_date().isoformat()}), past what "
+                f"({date_text(initiative.tracking_date())}), past what "
                 f"{initiative.get_commitment_audience_display()} heard "
-                f"({initiative.commitment_date.isoformat()})."
+                f"({date_text(initiative.commitment_date)})."
             )
     if not causes:
         return None

@@ -223,7 +223,7 @@ def initiative_changes(initiative, indicators, actions):
     )
     wanted |= Q(content_type=types[SlipAction], object_id__in=[a.pk for a in actions])
     return Change.objects.filter(wanted, organization_id=initiative.organization_id).select_related(
-        "by", "content_type"
+        "by", "content_type", "organization"
     )
 
 

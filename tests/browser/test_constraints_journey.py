@@ -82,9 +82,7 @@ def test_cto_records_a_priced_constraint_ceo_adds_context_and_both_decide(open_p
     expect(tom.locator("#path-limit")).to_have_text(
         "Three paths is the limit: edit or remove one to add another."
     )
-    expect(tom.locator("article.path").nth(1)).to_contain_text(
-        "180,000 in money + 14 people-months"
-    )
+    expect(tom.locator("article.path").nth(1)).to_contain_text("$180,000 + 14 people-months")
     expect(tom.locator("article.path").nth(1)).to_contain_text("16–22–30 weeks")
 
     tom.get_by_role("link", name="Recommend a path").click()

@@ -10,7 +10,7 @@ from calibration.timeline.models import Initiative
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 GAP = (
-    "The board hears 2027-03-01; the plan says 2027-05-03: "
+    "The board hears 1 Mar 2027; the plan says 3 May 2027: "
     "9 weeks earlier than expected, 3 weeks earlier than best case."
 )
 
@@ -79,7 +79,7 @@ def test_cto_and_ceo_agree_on_the_gap_and_see_the_slip_plan_trigger(open_page, o
     editing.get_by_label("Met/missed on").fill("2027-02-16")
     editing.get_by_role("button", name="Save indicator").click()
     expect(cto_page.locator("#tracking")).to_contain_text(
-        "Tracking the worst case (2027-06-28) since 2027-02-16"
+        "Tracking the worst case (28 Jun 2027) since 16 Feb 2027"
     )
     expect(cto_page.locator("#slip-actions")).to_contain_text("Ada CEO tells the board")
 

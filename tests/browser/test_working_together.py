@@ -46,8 +46,8 @@ def test_the_other_leaders_change_arrives_while_a_comment_is_half_typed(open_pag
     # He saves a new worst case; the CEO's page shows it without a reload.
     cto_form.get_by_label("Worst case", exact=True).fill("2027-08-30")
     cto_form.get_by_role("button", name=re.compile("Save")).click()
-    expect(cto_page.locator("#section-timelines")).to_contain_text("2027-08-30")
-    expect(ceo_page.locator("#section-timelines")).to_contain_text("2027-08-30", timeout=LIVE)
+    expect(cto_page.locator("#section-timelines")).to_contain_text("30 Aug 2027")
+    expect(ceo_page.locator("#section-timelines")).to_contain_text("30 Aug 2027", timeout=LIVE)
     expect(comment).to_have_value("@Tom CTO is the vendor risk why the worst case")
     expect(ceo_page.locator("#live")).not_to_contain_text("is editing", timeout=LIVE)
 

@@ -22,7 +22,7 @@ def test_throughput_gap_is_a_ratio_up_and_a_positive_difference():
     c = constraint("50000", "200000", needed_by=date(2027, 6, 1))
     gap = c.gap()
     assert gap.ratio == 4 and gap.difference == 150000 and not gap.met
-    assert c.gap_sentence() == ("50,000 events/s today; 200,000 needed by 2027-06-01: 4×, +150,000")
+    assert c.gap_sentence() == ("50,000 events/s today; 200,000 needed by 1 Jun 2027: 4×, +150,000")
 
 
 def test_latency_gap_reads_as_times_faster_and_a_negative_difference():

@@ -49,9 +49,9 @@ def test_the_detail_page_shows_the_gap_the_paths_and_the_trade_off(
 
     body = page(cto_client, detail_url(org, constraint))
 
-    assert "50,000 events/s today; 200,000 needed by 2027-06-01: 4×, +150,000" in body
+    assert "50,000 events/s today; 200,000 needed by 1 Jun 2027: 4×, +150,000" in body
     assert "Path A: Tune" in body and "6–8–12 weeks" in body
-    assert "180,000 in money + 14 people-months" in body
+    assert "$180,000 + 14 people-months" in body
     assert "Two platform engineers for two quarters" in body
     assert "The CTO's recommendation" in body and "The CEO's market context" in body
 
@@ -475,9 +475,9 @@ def test_the_new_form_can_be_prefilled(cto_client, org):
     assert 'value="bet" checked' in body or '<option value="bet" selected>' in body
 
 
-def test_dates_read_as_iso(org, cto):
+def test_dates_read_day_month_year(org, cto):
     c = make_constraint(org, cto, needed_by=date(2027, 6, 1))
-    assert "by 2027-06-01" in c.gap_sentence()
+    assert "by 1 Jun 2027" in c.gap_sentence()
 
 
 def test_the_new_form_shows_every_field_in_its_fieldsets(cto_client, org):
@@ -516,7 +516,7 @@ def test_without_javascript_an_edit_opens_in_the_full_page_and_saves_back(
 
     body = response.content.decode()
     assert "The constraint is saved." in body
-    assert "60,000 events/s today; 200,000 needed by 2027-06-01: 3.3×, +140,000" in body
+    assert "60,000 events/s today; 200,000 needed by 1 Jun 2027: 3.3×, +140,000" in body
 
 
 def test_deleting_asks_first_then_removes_the_constraint_and_its_paths_into_history(

@@ -76,7 +76,7 @@ def test_session_coming_a_week_and_a_day_before_with_the_divergence_agenda(sheet
     assert sorted(sent) == [D(2026, 3, 26), D(2026, 4, 1)]
     mail = sent[D(2026, 4, 1)][0]
     assert to(sent[D(2026, 4, 1)]) == LEADERS
-    assert mail.subject == "[Acme] Alignment session FY26 Q2 on Thu 2 Apr at 14:00"
+    assert mail.subject == "[Acme] Alignment session FY26 Q2 on 2 Apr 2026, 14:00"
     assert "Divergence agenda:" in mail.body
     assert "Rewrite billing" in mail.body and "Win the mid-market" in mail.body
 

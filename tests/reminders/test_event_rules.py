@@ -55,7 +55,7 @@ def test_a_triggered_slip_plan_mails_each_action_owner_at_once(active, org, ceo,
     mails = run(MOMENT + timedelta(seconds=30))
 
     assert to(mails) == ["ceo@acme.test"]
-    assert mails[0].subject == "[Acme] Slip plan triggered: tell the board by 19 Feb"
+    assert mails[0].subject == "[Acme] Slip plan triggered: tell the board by 19 Feb 2027"
     assert "Leading indicator missed: “Vendor contract signed”." in mails[0].body
     assert run(MOMENT + timedelta(minutes=5)) == []
 
@@ -74,8 +74,8 @@ def test_moved_dates_tell_the_other_leader_once_an_hour_later(active, ceo, cto, 
     assert to(mails) == ["ceo@acme.test"]
     assert mails[0].subject == "[Acme] Tom CTO moved dates of “Payments platform”"
     body = mails[0].body
-    assert "Worst case: 2027-06-28 → 2027-07-19 — “Vendor late”" in body
-    assert "Expected case: 2027-05-03 → 2027-05-24 — “Scope added”" in body
+    assert "Worst case: 28 Jun 2027 → 19 Jul 2027 — “Vendor late”" in body
+    assert "Expected case: 3 May 2027 → 24 May 2027 — “Scope added”" in body
     assert run(utc(2027, 2, 16, 15, 10)) == []
 
 
@@ -87,7 +87,7 @@ def test_a_commitment_set_by_the_ceo_tells_the_cto(active, ceo, run):
     mails = run(utc(2027, 2, 16, 15, 1))
 
     assert to(mails) == ["cto@acme.test"]
-    assert "External commitment: 2027-05-03 → 2027-04-26" in mails[0].body
+    assert "External commitment: 3 May 2027 → 26 Apr 2027" in mails[0].body
 
 
 def test_a_leader_who_muted_moved_dates_gets_no_mail(active, org, ceo, cto, run):

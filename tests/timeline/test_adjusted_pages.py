@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from calibration.formats import date_text
 from calibration.probability import percent_text
 from calibration.timeline.adjusted import Basis, adjusted
 from calibration.timeline.track_record import rows_for
@@ -60,8 +61,8 @@ def test_from_five_deliveries_the_adjusted_forecast_stands_beside_the_raw_one(
     page = page_text(cto_client, org, live)
     assert "The three dates Given Tom CTO’s record" in page
     assert (
-        f"Chance of meeting the commitment (2027-05-20) {percent_text(raw)} "
+        f"Chance of meeting the commitment (20 May 2027) {percent_text(raw)} "
         f"{percent_text(adjusted_p)}" in page
     )
-    assert f"P50 (coin flip) {live.forecast().p50.isoformat()} {expected.p50}" in page
+    assert f"P50 (coin flip) {date_text(live.forecast().p50)} {expected.p50}" in page
     assert "over 5 delivered initiatives" in page and "The record it rests on" in page

@@ -138,7 +138,7 @@ def test_each_estimator_has_a_record_of_their_own(cto_client, org, ceo, history)
 def test_the_calibration_chart_places_each_delivery_at_its_pit(cto_client, org, history):
     page = cto_client.get(reverse("timeline:calibration", args=[org.slug])).content.decode()
     assert page.count('class="cal-dot"') == 3 * 2  # the organization's chart and Tom's
-    assert "Gamma: delivered 2027-07-12, PIT 1.00" in page
+    assert "Gamma: delivered 12 Jul 2027, PIT 1.00" in page
 
 
 def test_the_api_serves_the_exported_rows_and_the_figures_computed_from_them(

@@ -34,7 +34,7 @@ def test_gap_sentence_names_the_gap_plainly(make_initiative):
         commitment_audience="board",
     )
     assert i.gap_sentence() == (
-        "The board hears 2027-03-01; the plan says 2027-05-03: "
+        "The board hears 1 Mar 2027; the plan says 3 May 2027: "
         "9 weeks earlier than expected, 3 weeks earlier than best case."
     )
     assert i.gap_weeks() == 9
@@ -112,7 +112,7 @@ def test_moving_the_plan_past_the_commitment_triggers_the_slip_plan(
     i.expected_date = D(2027, 5, 24)
     i.save_shared(by=cto, expected_version=i.version, note="Vendor late")
     event = i.slip_events.get()
-    assert "past what the board heard (2027-05-10)" in event.cause
+    assert "past what the board heard (10 May 2027)" in event.cause
     assert i.slip_actions.get().due_on == i.organization.today() + datetime.timedelta(days=5)
 
 
@@ -276,7 +276,7 @@ def test_reminder_queries(org, make_initiative, make_indicator, make_step, cto):
 def test_gap_sentence_when_the_commitment_is_later_than_the_plan(make_initiative):
     i = make_initiative(commitment_date=D(2027, 5, 17), commitment_audience="customers")
     assert i.gap_sentence() == (
-        "Customers hear 2027-05-17; the plan says 2027-05-03: 2 weeks later than expected."
+        "Customers hear 17 May 2027; the plan says 3 May 2027: 2 weeks later than expected."
     )
     assert i.gap_weeks() == -2
 
@@ -284,7 +284,7 @@ def test_gap_sentence_when_the_commitment_is_later_than_the_plan(make_initiative
 def test_gap_sentence_when_the_commitment_is_the_best_case(make_initiative):
     i = make_initiative(commitment_date=D(2027, 3, 22), commitment_audience="partner")
     assert i.gap_sentence() == (
-        "A partner hears 2027-03-22; the plan says 2027-05-03: "
+        "A partner hears 22 Mar 2027; the plan says 3 May 2027: "
         "6 weeks earlier than expected, the same as best case."
     )
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from calibration.formats import date_text
+
 
 class Unreadable(Exception):
     """The source could not be read: a revoked token, a rate limit, an outage, a reference
@@ -28,13 +30,13 @@ class Reading:
     def describe(self):
         parts = [f"{self.service} “{self.title}” is {self.state}"]
         if self.done_at:
-            parts.append(f"since {self.done_at:%Y-%m-%d}")
+            parts.append(f"since {date_text(self.done_at)}")
         if self.progress is not None:
             parts.append(f"progress {round(self.progress * 100)}%")
         if self.detail:
             parts.append(self.detail)
         if self.target_date:
-            parts.append(f"target date {self.target_date.isoformat()}")
+            parts.append(f"target date {date_text(self.target_date)}")
         text = ", ".join(parts) + "."
         return f"{text} {self.url}".strip()
 

@@ -1,8 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
-from calibration import dates
 from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, weeks_in_range, within_reach
+from calibration.formats import signed_duration_text
 from calibration.probability import percent_text
 
 from ..models import format_weeks
@@ -31,8 +31,8 @@ def weeks(value):
 
 @register.filter
 def signed_weeks(value):
-    """3 → "+3 wk"; "out of range" past what a plan can mean."""
-    return dates.signed_weeks(value)
+    """3 → "+3 weeks", 2.3 → "+2 weeks 2 days"; "out of range" past what a plan can mean."""
+    return signed_duration_text(value)
 
 
 @register.filter
