@@ -8,16 +8,19 @@ these into rows, mail and feeds; nothing here sends or stores anything.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from calibration.dates import add_days
 from calibration.formats import date_text
 
 LEADERS = ("ceo", "cto")
+SEND_HOUR = time(9, 0)  # reminders owed on a day go at 09:00 where the organization is
 WEEK = timedelta(days=7)
 DEFAULT_LEAD_DAYS = (7, 1)
 
@@ -45,11 +48,28 @@ class Due:
 @dataclass
 class Window:
     """The instants a dispatch covers: reminders due in (since, now]. `lead_days` holds each
-    organization's checkpoint lead days (Reminders → settings) that differ from the default."""
+    organization's checkpoint lead days (Reminders → settings) that differ from the default.
+    `zones` are the time zones of the organizations: a reminder owed on a day is due at
+    09:00 there, so `days_by_zone()` says which days a source must look at — usually none,
+    since a dispatch covers a few minutes."""
 
     now: datetime
     since: datetime
     lead_days_by_org: dict = field(default_factory=dict, repr=False)
+    zones: tuple = ()
+
+    def days_by_zone(self):
+        """{time zone: [local days whose 09:00 falls in (since, now]]}, only the zones with
+        such a day."""
+        found = {}
+        for zone in self.zones:
+            tz = ZoneInfo(zone)
+            day = self.first_day
+            while day <= self.last_day:
+                if self.since < datetime.combine(day, SEND_HOUR, tzinfo=tz) <= self.now:
+                    found.setdefault(zone, []).append(day)
+                day += timedelta(days=1)
+        return found
 
     @property
     def first_day(self):
@@ -137,6 +157,22 @@ def weekly_after(start, window, first_offset=WEEK):
             yield k, day
         day += WEEK
         k += 1
+
+
+def weekly_from_next_day(date_field, days):
+    """Q: rows whose weekly repetition — the day after `date_field`, then every 7 days — may
+    fall on one of `days`: an earlier date on the right weekday (an index on the weekday
+    serves it, however long the history; weekly_after() then says which repetition)."""
+    weekdays = sorted({(day - timedelta(days=1)).isoweekday() for day in days})
+    return Q(**{f"{date_field}__lt": max(days), f"{date_field}__iso_week_day__in": weekdays})
+
+
+def in_zones(days_by_zone, condition, zone_field="organization__time_zone"):
+    """Q: `condition(days)` for each zone's days, for the rows of organizations in that zone."""
+    wanted = Q(pk__in=[])
+    for zone, days in days_by_zone.items():
+        wanted |= Q(**{zone_field: zone}) & condition(days)
+    return wanted
 
 
 def counted(n, one, many=None):

@@ -5,6 +5,7 @@ table of kinds (calibration/reminders/kinds.py)."""
 
 from datetime import UTC, datetime, time, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,9 +17,11 @@ from calibration.cadence import (
     Message,
     NoLongerDue,
     counted,
+    in_zones,
     long_date,
     uid,
     weekly_after,
+    weekly_from_next_day,
 )
 from calibration.dates import add_days
 from calibration.formats import date_text, moment_text
@@ -36,13 +39,14 @@ def sheet_path(org_slug, sheet):
 
 def unscheduled_sessions(window):
     """Two weeks before a quarter starts, if its sheet has no session scheduled."""
-    first, last = window.day_range
+    days_by_zone = window.days_by_zone()
+    if not days_by_zone:
+        return
     wanted = {}
-    for org in Organization.objects.all():
-        today_quarter = Quarter.containing(first, org.fiscal_year_start_month)
-        for quarter in (today_quarter.next(), today_quarter.next().next()):
-            day = quarter.starts_on - timedelta(days=14)
-            if first <= day <= last:
+    for org in Organization.objects.filter(time_zone__in=days_by_zone):
+        for day in days_by_zone[org.time_zone]:
+            quarter = Quarter.containing(day + timedelta(days=14), org.fiscal_year_start_month)
+            if quarter.starts_on - timedelta(days=14) == day:
                 wanted[(org.pk, quarter.fiscal_year, quarter.number)] = (org, quarter, day)
     if not wanted:
         return
@@ -87,14 +91,21 @@ def describe_unscheduled(reminder, org):
 
 def coming_sessions(window):
     """A week and a day before a scheduled session."""
+    days_by_zone = window.days_by_zone()
+    if not days_by_zone:
+        return
     first, last = window.day_range
-    # Reminders fall 7 and 1 days before the session's local day: sessions on days
-    # first+1 … last+7, widened by a day either side for time zones.
+
+    def owed(days):
+        # Reminders fall 7 and 1 days before the session's local day: sessions from the
+        # day after the first to a week after the last, widened by a day for time zones.
+        return Q(
+            session_at__gte=datetime.combine(min(days), time(0), tzinfo=UTC),
+            session_at__lt=datetime.combine(max(days) + timedelta(days=9), time(0), tzinfo=UTC),
+        )
+
     sheets = BetSheet.objects.filter(
-        session_at__isnull=False,
-        held_on__isnull=True,
-        session_at__gte=datetime.combine(first, time(0), tzinfo=UTC),
-        session_at__lt=datetime.combine(last + timedelta(days=9), time(0), tzinfo=UTC),
+        in_zones(days_by_zone, owed), session_at__isnull=False, held_on__isnull=True
     ).select_related("organization")
     for sheet in sheets:
         on = sheet.session_at.astimezone(sheet.organization.tz).date()
@@ -144,10 +155,11 @@ def describe_coming(reminder, sheet):
 
 def undecided_calls(window):
     """Weekly after a held session while any agenda item has no call."""
-    first, last = window.day_range
-    sheets = with_everything(
-        BetSheet.objects.filter(held_on__isnull=False, held_on__lte=last, status=BetSheet.OPEN)
-    )
+    days_by_zone = window.days_by_zone()
+    if not days_by_zone:
+        return
+    owed = in_zones(days_by_zone, lambda days: weekly_from_next_day("held_on", days))
+    sheets = with_everything(BetSheet.objects.filter(owed, status=BetSheet.OPEN))
     for sheet in sheets:
         repetitions = list(weekly_after(sheet.held_on, window, timedelta(days=1)))
         if repetitions and sheet.open_items():

@@ -4,9 +4,20 @@ their mail), both in the calendar feed, and the constraints health line on the h
 The reminders engine reaches these through its table of kinds
 (calibration/reminders/kinds.py)."""
 
+from django.db.models import Q
 from django.urls import reverse
 
-from calibration.cadence import Due, Event, Health, Message, NoLongerDue, counted, long_date, uid
+from calibration.cadence import (
+    Due,
+    Event,
+    Health,
+    Message,
+    NoLongerDue,
+    counted,
+    in_zones,
+    long_date,
+    uid,
+)
 from calibration.models import PlanningCycle
 
 from .models import Constraint, Decision
@@ -20,7 +31,11 @@ def constraint_path(org_slug, constraint):
 
 
 def planning_cycle_reviews(window):
-    for cycle in PlanningCycle.objects.filter(starts_on__range=window.day_range):
+    days_by_zone = window.days_by_zone()
+    if not days_by_zone:
+        return
+    owed = in_zones(days_by_zone, lambda days: Q(starts_on__in=days))
+    for cycle in PlanningCycle.objects.filter(owed):
         yield Due("constraint_review", cycle, cycle.starts_on.isoformat(), cycle.starts_on)
 
 
@@ -45,10 +60,11 @@ def describe_review(reminder, cycle):
 
 
 def revisits(window):
-    first, last = window.day_range
-    for constraint in Constraint.objects.filter(
-        decision=Decision.REVISIT, revisit_on__range=(first, last)
-    ):
+    days_by_zone = window.days_by_zone()
+    if not days_by_zone:
+        return
+    owed = in_zones(days_by_zone, lambda days: Q(revisit_on__in=days))
+    for constraint in Constraint.objects.filter(owed, decision=Decision.REVISIT):
         on = constraint.revisit_on
         yield Due("constraint_revisit", constraint, f"revisit-{on}", on)
 

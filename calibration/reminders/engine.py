@@ -3,10 +3,13 @@
 All state lives in PostgreSQL (the Reminder table); Celery only carries "send row N with
 claim T" messages, so a beat or worker restart loses nothing.
 
-1. materialise(now): every source (the table in kinds.py) yields what is due around now; each due
-   reminder becomes a Reminder row per recipient with bulk_create(ignore_conflicts=True)
-   on the UNIQUE key (kind, object, occurrence, recipient) — running it twice, or from two
-   dispatchers at once, creates each row once.
+1. materialise(now): every source (the table in kinds.py) yields what is due since the last
+   dispatch (a stored mark, minus an overlap; at most the grace period back, e.g. after an
+   outage), asking the database only about the local days whose 09:00 fell in that
+   interval — on most ticks none. Each due reminder becomes a Reminder row per recipient;
+   keys already stored are skipped, and the rest inserted with
+   bulk_create(ignore_conflicts=True) on the UNIQUE key (kind, object, occurrence,
+   recipient) — running it twice, or from two dispatchers at once, creates each row once.
 2. claim(now): a conditional UPDATE turns due rows that are pending (or whose claim's lease
    has expired) into `claimed` with a fresh token and a lease; only the rows whose token we
    wrote are ours. The send tasks are queued in transaction.on_commit, never before the
@@ -27,7 +30,7 @@ import logging
 import random
 import smtplib
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -37,19 +40,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
-from calibration.cadence import NoLongerDue, Window, dispatch_soon
+from calibration.cadence import SEND_HOUR, NoLongerDue, Window, dispatch_soon
 from calibration.pagecache import touch_organization
 
 from .kinds import KINDS, SOURCES
 from .mail import build_message, still_wanted, with_recipient_state
-from .models import Reminder, ReminderPreference, ReminderSettings
+from .models import DispatchMark, Reminder, ReminderPreference, ReminderSettings
 
 # The send task, queued by its registered name (tasks.py imports this module).
 SEND_TASK = "calibration.reminders.tasks.send_reminder"
 
 log = logging.getLogger(__name__)
 
-SEND_HOUR = time(9, 0)
+MARK = 1  # the one DispatchMark row
 
 
 def conf(name, default):
@@ -86,10 +89,44 @@ def at_nine(day, tz):
 # --- sources ------------------------------------------------------------------------------
 
 
+def overlap():
+    """How far back before the last dispatch's instant the next one looks again: a record
+    written with an earlier timestamp but committed after that dispatch read (a long
+    transaction, another server's clock) is still found. Keys already made are not made
+    again, so the overlap costs a lookup of what fell due in it, never a second mail."""
+    return timedelta(seconds=conf("REMINDER_DISPATCH_OVERLAP_SECONDS", 600))
+
+
+def covered_since(now):
+    """Where a dispatch at `now` starts: the last dispatch's instant minus the overlap, but
+    never more than the grace period back (after a long outage, what is older than that is
+    not sent). A mark later than `now` (a clock set back) is ignored: the whole grace
+    period is covered again rather than anything skipped."""
+    floor = now - grace()
+    mark = DispatchMark.objects.filter(pk=MARK).values_list("until", flat=True).first()
+    if mark is None or mark > now:
+        return floor
+    return max(floor, mark - overlap())
+
+
+def advance_mark(now):
+    """Record that everything due up to `now` is materialised. Only forward: of two racing
+    dispatchers the later instant stays."""
+    if not DispatchMark.objects.filter(pk=MARK, until__lt=now).update(until=now):
+        DispatchMark.objects.bulk_create([DispatchMark(pk=MARK, until=now)], ignore_conflicts=True)
+
+
 def window(now):
-    """What a dispatch at `now` covers, with each organization's checkpoint lead days."""
-    lead_days = {s.organization_id: s.lead_days for s in ReminderSettings.objects.all()}
-    return Window(now=now, since=now - grace(), lead_days_by_org=lead_days)
+    """What a dispatch at `now` covers: from the last dispatch on, in every time zone the
+    organizations are in; each organization's checkpoint lead days only when a day's 09:00
+    falls in it somewhere."""
+    zones = Organization.objects.order_by().values_list("time_zone", flat=True).distinct()
+    covered = Window(now=now, since=covered_since(now), zones=tuple(zones))
+    if covered.days_by_zone():
+        covered.lead_days_by_org = {
+            s.organization_id: s.lead_days for s in ReminderSettings.objects.all()
+        }
+    return covered
 
 
 def collect(window):
@@ -109,12 +146,45 @@ def organization_id(obj):
 
 
 def materialise(now=None, batch_size=1000):
-    """Create the Reminder rows for everything due in (now - grace, now]. Idempotent."""
+    """Create the Reminder rows for everything due since the last dispatch (see
+    covered_since), up to `now`. Idempotent. Returns the number of rows created."""
     now = now or timezone.now()
     covered = window(now)
+    rows = reminders_due(covered)
+    stored = existing_keys(rows) if rows else set()
+    new = [row for row in rows if key(row) not in stored]
+    # ignore_conflicts still: a racing dispatcher may insert the same key in between.
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=batch_size)
+    advance_mark(now)
+    return len(new)
+
+
+def key(reminder):
+    return (
+        reminder.kind,
+        reminder.content_type_id,
+        reminder.object_id,
+        reminder.occurrence,
+        reminder.recipient_id,
+    )
+
+
+def existing_keys(rows):
+    """The keys among `rows` that are already stored (one query on the unique key's index)."""
+    found = Reminder.objects.filter(
+        kind__in={r.kind for r in rows},
+        object_id__in={r.object_id for r in rows},
+        occurrence__in={r.occurrence for r in rows},
+    ).values_list("kind", "content_type_id", "object_id", "occurrence", "recipient_id")
+    return set(found)
+
+
+def reminders_due(covered):
+    """The Reminder rows (unsaved) for every due reminder of the window, per recipient."""
+    now = covered.now
     dues = list(collect(covered))
     if not dues:
-        return 0
+        return []
     org_ids = {organization_id(d.obj) for d in dues}
     orgs = Organization.objects.in_bulk(org_ids)
     members = {}
@@ -157,8 +227,7 @@ def materialise(now=None, batch_size=1000):
                     due_at=due_at,
                 )
             )
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
-    return len(rows)
+    return rows
 
 
 # --- samples -------------------------------------------------------------------------------

@@ -177,3 +177,13 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed of {self.user} in {self.organization}"
+
+
+class DispatchMark(models.Model):
+    """The instant the last dispatch covered up to: the next one looks only at what fell due
+    since (minus an overlap), not at the whole grace period of every company. One row."""
+
+    until = models.DateTimeField()
+
+    def __str__(self):
+        return f"Reminders dispatched up to {self.until:%Y-%m-%d %H:%M:%S}"

@@ -5,6 +5,7 @@ on the home page. The reminders engine reaches these through its table of kinds
 
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,9 +15,11 @@ from calibration.cadence import (
     Health,
     Message,
     NoLongerDue,
+    in_zones,
     long_date,
     uid,
     weekly_after,
+    weekly_from_next_day,
 )
 from calibration.dates import add_days
 from calibration.formats import date_text
@@ -39,12 +42,20 @@ HOUR = timedelta(hours=1)
 def checkpoints(window):
     """Before a checkpoint (each organization's lead days), on its day, then weekly while
     nobody marks it."""
+    days_by_zone = window.days_by_zone()
+    if not days_by_zone:
+        return
     first, last = window.day_range
+    leads = (0, *window.all_lead_days())
+
+    def owed(days):
+        on_a_day = {add_days(day, lead) for day in days for lead in leads}
+        return Q(due_date__in=on_a_day) | weekly_from_next_day("due_date", days)
+
     pending = (
-        LeadingIndicator.objects.with_due_date()
-        .pending()
+        LeadingIndicator.objects.pending()
         .of_active_initiatives()
-        .filter(due_date__lte=last + timedelta(days=max(window.all_lead_days())))
+        .filter(in_zones(days_by_zone, owed))
         .select_related("initiative")
     )
     for indicator in pending:
@@ -122,8 +133,15 @@ def describe_checkpoint_overdue(reminder, indicator):
 
 def slip_actions(window):
     """An action's owner hears on its due date; both leaders weekly once it is overdue."""
+    days_by_zone = window.days_by_zone()
+    if not days_by_zone:
+        return
     first, last = window.day_range
-    for action in SlipAction.objects.open().filter(due_on__lte=last):
+
+    def owed(days):
+        return Q(due_on__in=days) | weekly_from_next_day("due_on", days)
+
+    for action in SlipAction.objects.open().filter(in_zones(days_by_zone, owed)):
         if first <= action.due_on and action.owner_id:
             yield Due(
                 "slip_action_due",
@@ -290,6 +308,7 @@ CHECKPOINT_EVENT_FIELDS = (
     "updated_at",
     "due_on",
     "due_week",
+    "due_date",
     "initiative__title",
     "initiative__start_date",
 )

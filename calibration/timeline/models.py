@@ -29,8 +29,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import DateField, F, Func, Prefetch
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, F, Func, Prefetch, Value
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay
 from django.urls import reverse
 from django.utils import timezone
 
@@ -403,6 +403,11 @@ class Initiative(SharedRecord):
         trigger the slip plan."""
         if deleted:
             return
+        if before is not None and before.start_date != self.start_date:
+            # Checkpoints given as "week N" move with the start: their stored due date too.
+            self.indicators.filter(due_week__isnull=False).update(
+                due_date=AddWeeks(Value(self.start_date, output_field=DateField()), F("due_week"))
+            )
         changes = self.estimate_changes(before)
         if changes and before is not None and before.status == self.Status.ACTIVE:
             if not note.strip():
@@ -724,12 +729,16 @@ class AddWeeks(Func):
         )
 
 
+def computed_due_date():
+    """The SQL of an indicator's due date: the fixed date, or the start date plus N weeks."""
+    return Coalesce(F("due_on"), AddWeeks(F("initiative__start_date"), F("due_week")))
+
+
 class LeadingIndicatorQuerySet(SharedRecordQuerySet):
     def with_due_date(self):
-        """Annotate `due_date`: the fixed date, or the start date plus N weeks."""
-        return self.annotate(
-            due_date=Coalesce(F("due_on"), AddWeeks(F("initiative__start_date"), F("due_week")))
-        )
+        """`due_date` is stored now (see LeadingIndicator.due_date); kept so callers that
+        ask for it read the same."""
+        return self
 
     def pending(self):
         return self.filter(status=LeadingIndicator.Status.PENDING)
@@ -776,11 +785,31 @@ class LeadingIndicator(SharedRecord):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     resolved_on = models.DateField("met/missed on", null=True, blank=True)
     evidence = models.TextField(blank=True)
+    # The date it is due by, stored so the reminder dispatcher and the calendar find
+    # checkpoints with an index instead of computing COALESCE(due_on, start + weeks) for
+    # every row of every company. Derived, never edited: save() sets it from due_on /
+    # due_week, and a change of the initiative's start moves it (Initiative.changed).
+    due_date = models.DateField(null=True, editable=False)
 
     objects = LeadingIndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "due_week", "id"]
+        indexes = [
+            # The dispatcher: pending checkpoints due on given days …
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(status="pending"),
+                name="indicator_pending_due",
+            ),
+            # … and those overdue whose weekly reminder falls on a given weekday.
+            models.Index(
+                ExtractIsoWeekDay("due_date"),
+                "due_date",
+                condition=models.Q(status="pending"),
+                name="indicator_pending_weekday",
+            ),
+        ]
 
     def __str__(self):
         return self.description
@@ -807,10 +836,24 @@ class LeadingIndicator(SharedRecord):
         """The date it is due by (a fixed date, or the start date plus N weeks)."""
         if self.due_on:
             return self.due_on
-        if getattr(self, "due_date", None):
+        if initiative is None and self.due_date:
             return self.due_date
         start = (initiative or self.initiative).start_date
         return add_weeks(start, self.due_week or 0)
+
+    def save(self, *args, **kwargs):
+        # Every path that writes a row (create_shared, save_shared, imports) stores the
+        # date it is due by; bulk inserts set it themselves (demodata/generate).
+        # The start is read under this write's lock, not from an initiative loaded earlier.
+        if self.due_week:
+            starts = Initiative._base_manager.filter(pk=self.initiative_id)
+            start = starts.values_list("start_date", flat=True).get()
+            self.due_date = add_weeks(start, self.due_week)
+        else:
+            self.due_date = self.due_on
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "due_date"}
+        super().save(*args, **kwargs)
 
     def is_overdue(self, today, initiative=None):
         return self.status == self.Status.PENDING and self.due_date_value(initiative) < today

@@ -263,6 +263,7 @@ def _indicators(batch, seed, initiative):
             description=MILESTONES[(n * 3 + initiative.start_date.toordinal()) % len(MILESTONES)],
             due_on=None if by_week else due,
             due_week=due_week,
+            due_date=due,  # bulk inserts skip save(), which stores it
             if_missed="expected" if n < 2 else "worst",
         )
         if due < today and initiative.status != Initiative.Status.PROPOSED:
