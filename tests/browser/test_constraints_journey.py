@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from calibration.constraints.models import Constraint
+from calibration.formats import date_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +51,7 @@ def add_path(page, letter, title, description, money, people_months, best, expec
 
 
 def test_cto_records_a_priced_constraint_ceo_adds_context_and_both_decide(open_page, org, ceo, cto):
-    needed_by = (org.today() + timedelta(days=200)).isoformat()
+    needed_by = org.today() + timedelta(days=200)
     tom = open_page(cto)
     tom.goto("/o/acme/constraints/")
     tom.get_by_role("link", name="Raise the first constraint").click()
@@ -61,7 +62,7 @@ def test_cto_records_a_priced_constraint_ceo_adds_context_and_both_decide(open_p
     tom.get_by_role("radio", name="Higher is better").check()
     tom.get_by_label("Today's measured value").fill("50,000")
     tom.get_by_label("Value required").fill("-200,000")
-    tom.get_by_label("Needed by").fill(needed_by)
+    tom.get_by_label("Needed by").fill(needed_by.isoformat())
     tom.get_by_label("What demands it").select_option("partnership")
     tom.get_by_label("The demand, in a sentence").fill("Globex partnership launch volume")
     tom.get_by_label("People", exact=True).fill("Two platform engineers for two quarters")
@@ -73,7 +74,7 @@ def test_cto_records_a_priced_constraint_ceo_adds_context_and_both_decide(open_p
     tom.get_by_label("Value required").fill("200,000")
     tom.get_by_role("button", name="Record the constraint").click()
 
-    gap = f"50,000 events/s today; 200,000 needed by {needed_by}: 4×, +150,000"
+    gap = f"50,000 events/s today; 200,000 needed by {date_text(needed_by)}: 4×, +150,000"
     expect(tom.locator("#gap")).to_have_text(gap)
     constraint = Constraint.objects.get()
 

@@ -110,7 +110,7 @@ def test_reasoned_change_is_saved_and_shows_the_revision(cto_client, org, make_i
     )
     assert response["HX-Retarget"] == "#initiative-body"
     page = response.content.decode()
-    assert "API partner late" in page and "2027-05-03" in page and "2027-05-17" in page
+    assert "API partner late" in page and "3 May 2027" in page and "17 May 2027" in page
     assert "Delays against it" in page and "expected 2 weeks" in page
     assert EstimateRevision.objects.filter(field="expected", reason="API partner late").exists()
 
@@ -270,7 +270,7 @@ def test_simultaneous_timeline_edits_conflict_visibly(ceo_client, cto_client, or
     )
     page = response.content.decode()
     assert "Ada CEO saved this while you were editing" in page
-    assert 'value="2027-07-19"' in page and "2027-07-05" in page
+    assert 'value="2027-07-19"' in page and "5 Jul 2027" in page
     initiative.refresh_from_db()
     assert initiative.worst_date == D(2027, 7, 5)
 
