@@ -41,7 +41,12 @@ def planning_cycle_reviews(window):
 
 def describe_review(reminder, cycle):
     org = reminder.organization
-    items = [str(c) for c in Constraint.objects.for_org(org).needing_review(cycle.starts_on)[:20]]
+    # Both leaders' mails about a cycle are written from the one record a batch loads: the
+    # open constraints are read once for them.
+    if not hasattr(cycle, "open_constraints"):
+        needing = Constraint.objects.for_org(org).needing_review(cycle.starts_on)[:20]
+        cycle.open_constraints = [str(c) for c in needing]
+    items = cycle.open_constraints
     return Message(
         subject=f"“{cycle.name}” starts {long_date(cycle.starts_on)}: review the open constraints",
         intro=(

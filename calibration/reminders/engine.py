@@ -35,8 +35,9 @@ from datetime import datetime, timedelta
 from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
@@ -48,7 +49,7 @@ from .mail import build_message, still_wanted, with_recipient_state
 from .models import DispatchMark, Reminder, ReminderPreference, ReminderSettings
 
 # The send task, queued by its registered name (tasks.py imports this module).
-SEND_TASK = "calibration.reminders.tasks.send_reminder"
+SEND_BATCH_TASK = "calibration.reminders.tasks.send_reminders"
 
 log = logging.getLogger(__name__)
 
@@ -305,9 +306,16 @@ def claim(now=None, limit=500, queue=None):
 
 
 def queue_sends(claimed):
+    """One send task per REMINDER_SEND_BATCH rows of a claim: each sends its rows through
+    one SMTP connection (several workers can share a large claim)."""
     options = {"queue": conf("REMINDER_QUEUE", None)} if conf("REMINDER_QUEUE", None) else {}
+    size = conf("REMINDER_SEND_BATCH", 100)
+    by_token = {}
     for pk, token in claimed:
-        current_app.send_task(SEND_TASK, (pk, token), **options)
+        by_token.setdefault(token, []).append(pk)
+    for token, pks in by_token.items():
+        for start in range(0, len(pks), size):
+            current_app.send_task(SEND_BATCH_TASK, (token, pks[start : start + size]), **options)
 
 
 def dispatch(now=None, batch=500, max_batches=100, queue=None):
@@ -327,24 +335,38 @@ def dispatch(now=None, batch=500, max_batches=100, queue=None):
 
 
 class RetryLater(Exception):
-    def __init__(self, token, countdown, error):
+    """Some mails of a batch must wait for the SMTP server: retry rows `pks`, which claim
+    `token` now holds, after `countdown` seconds."""
+
+    def __init__(self, token, countdown, error, pks=()):
         super().__init__(str(error))
-        self.token, self.countdown, self.error = token, countdown, error
+        self.token, self.countdown, self.error, self.pks = token, countdown, error, list(pks)
 
 
 # Worth trying again later: the server or the network.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
+# The server refused this one message (its recipient, its data): the connection is still
+# good, and the rest of the batch goes on it.
+ONE_MESSAGE_SMTP_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+)
 # Never going to work for this message (a header Django refuses, text it cannot encode): it
 # fails at once and shows, instead of being retried until the budget runs out.
 MESSAGE_ERRORS = (ValueError, UnicodeError)
 
 
-def take(pk, token, now):
-    """Swap the claim's token for a fresh one: of two deliveries of the same message, one
-    wins. Returns the new token, or None when this claim is no longer ours."""
+def take(pks, token, now):
+    """Swap the claim's token for a fresh one on the rows `pks` (one pk or a list): of two
+    deliveries of the same batch, one wins. Returns the new token, or None when none of
+    these rows is claimed by `token` any more."""
     mine = uuid.uuid4().hex
     taken = Reminder.objects.filter(
-        pk=pk, state=Reminder.CLAIMED, claim_token=token, claimed_until__gte=now
+        pk__in=pks if isinstance(pks, list | tuple) else [pks],
+        state=Reminder.CLAIMED,
+        claim_token=token,
+        claimed_until__gte=now,
     ).update(claim_token=mine, claimed_until=now + lease())
     return mine if taken else None
 
@@ -352,23 +374,89 @@ def take(pk, token, now):
 def deliver(pk, token, now=None):
     """Send reminder `pk` if claim `token` is still ours. Returns "sent", "stale",
     "cancelled" or "failed"; raises RetryLater when the SMTP server should be tried again."""
-    mine = take(pk, token, now or timezone.now())
+    return deliver_batch([pk], token, now)[pk]
+
+
+def deliver_batch(pks, token, now=None):
+    """Send the reminders `pks` still claimed by `token` through one SMTP connection.
+    Returns {pk: "sent" | "stale" | "cancelled" | "failed"}; raises RetryLater with the rows
+    that must wait for the server (each row's attempts are its own cap).
+
+    Each row is marked sent the moment the server accepted its mail, one UPDATE each: a
+    worker killed in the middle of a batch leaves the mails already accepted marked, and
+    the rest claimed until their lease expires (then the dispatcher claims them again).
+    Queries per mail: that UPDATE, and what its describer reads; the rows, their records
+    and the organizations' data versions are read and moved once per batch."""
+    outcomes = dict.fromkeys(pks, "stale")
+    mine = take(pks, token, now or timezone.now())
     if mine is None:
-        return "stale"
-    reminder = with_recipient_state(
-        Reminder.objects.select_related("organization", "recipient", "content_type")
-    ).get(pk=pk)
+        return outcomes
+    reminders = list(
+        with_recipient_state(
+            Reminder.objects.select_related("organization", "recipient", "content_type")
+        )
+        .filter(claim_token=mine)
+        .order_by("pk")
+    )
+    records = subject_records(reminders)
+    connection = get_connection()
+    waiting, countdown, error = [], 0, None
     try:
-        return send(reminder, mine)
-    finally:  # sent, cancelled, failed or to be retried: the pages show which
-        touch_organization(reminder.organization_id)
+        for n, reminder in enumerate(reminders):
+            record = records.get((reminder.content_type_id, reminder.object_id))
+            try:
+                outcomes[reminder.pk] = send(reminder, mine, record, connection)
+            except ONE_MESSAGE_SMTP_ERRORS as refused:
+                error = refused
+                waits, wait = attempt_failed([reminder], mine, refused, outcomes)
+                waiting, countdown = waiting + waits, max(countdown, wait)
+            except SMTP_ERRORS as down:  # the server or the network: the rest waits too
+                error = down
+                waits, wait = attempt_failed(reminders[n:], mine, down, outcomes)
+                waiting, countdown = waiting + waits, max(countdown, wait)
+                break
+    finally:
+        close_quietly(connection)
+        # Sent, cancelled, failed or waiting: the pages show which. Once per batch.
+        for organization_id in {r.organization_id for r in reminders}:
+            touch_organization(organization_id)
+    if waiting:
+        raise RetryLater(mine, countdown, error, waiting)
+    return outcomes
 
 
-def send(reminder, mine):
-    """Build and send the claimed `reminder` (claim token `mine`), recording the outcome."""
+def subject_records(reminders):
+    """{(content type id, object id): record} of a batch: one query per model, with what
+    the kinds' describers read (Kind.related), instead of a generic lookup per mail. A
+    deleted record is simply absent."""
+    wanted = {}
+    for reminder in reminders:
+        ids, related = wanted.setdefault(reminder.content_type, (set(), set()))
+        ids.add(reminder.object_id)
+        kind = KINDS.get(reminder.kind)
+        related.update(kind.related if kind else ())
+    found = {}
+    for content_type, (ids, related) in wanted.items():
+        model = content_type.model_class()
+        if model is None:
+            continue
+        rows = model._base_manager.select_related(*related).in_bulk(ids)
+        found.update({(content_type.pk, pk): record for pk, record in rows.items()})
+    return found
+
+
+def close_quietly(connection):
+    try:
+        connection.close()
+    except SMTP_ERRORS:  # the server already hung up; nothing is lost
+        log.info("SMTP connection closed uncleanly")
+
+
+def send(reminder, mine, obj, connection):
+    """Build and send the claimed `reminder` (claim token `mine`) on `connection`, recording
+    the outcome. SMTP errors propagate: deliver_batch decides what waits."""
     pk = reminder.pk
     mine_q = Reminder.objects.filter(pk=pk, claim_token=mine)
-    obj = reminder.subject_object
     reason = still_wanted(reminder, obj)
     if reason:
         mine_q.update(state=Reminder.CANCELLED, claim_token="", last_error=reason)
@@ -381,24 +469,15 @@ def send(reminder, mine):
     except Exception as error:  # a bug, not a passing outage: fail visibly, do not loop
         log.exception("reminder %s could not be built", pk)
         return give_up(mine_q, reminder.attempts + 1, error)
+    # The batch's one connection, opened for its first mail. (Left closed, Django's backend
+    # would open and close one per message.)
+    connection.open()
+    message.connection = connection
     try:
         message.send()
     except MESSAGE_ERRORS as error:
         log.warning("reminder %s cannot be sent: %s", pk, error_text(error))
         return give_up(mine_q, reminder.attempts + 1, error)
-    except SMTP_ERRORS as error:
-        attempts = reminder.attempts + 1
-        text = error_text(error)
-        if attempts >= max_attempts():
-            log.warning("reminder %s failed after %s attempts: %s", pk, attempts, text)
-            return give_up(mine_q, attempts, error)
-        countdown = backoff(attempts)
-        mine_q.update(
-            attempts=attempts,
-            last_error=text,
-            claimed_until=timezone.now() + timedelta(seconds=countdown) + lease(),
-        )
-        raise RetryLater(mine, countdown, error) from error
     mine_q.update(
         state=Reminder.SENT,
         sent_at=timezone.now(),
@@ -409,6 +488,31 @@ def send(reminder, mine):
         last_error="",
     )
     return "sent"
+
+
+def attempt_failed(reminders, mine, error, outcomes):
+    """One more attempt for each of `reminders`: those out of attempts are failed (and show),
+    the others keep their claim for the backoff plus a lease. Returns (the pks that wait,
+    the seconds they wait)."""
+    text = error_text(error)
+    waiting = []
+    for reminder in reminders:
+        attempts = reminder.attempts + 1
+        mine_q = Reminder.objects.filter(pk=reminder.pk, claim_token=mine)
+        if attempts >= max_attempts():
+            log.warning("reminder %s failed after %s attempts: %s", reminder.pk, attempts, text)
+            outcomes[reminder.pk] = give_up(mine_q, attempts, error)
+        else:
+            waiting.append(reminder)
+    if not waiting:
+        return [], 0
+    countdown = backoff(max(r.attempts for r in waiting) + 1)
+    Reminder.objects.filter(pk__in=[r.pk for r in waiting], claim_token=mine).update(
+        attempts=F("attempts") + 1,
+        last_error=text,
+        claimed_until=timezone.now() + timedelta(seconds=countdown) + lease(),
+    )
+    return [r.pk for r in waiting], countdown
 
 
 def error_text(error):

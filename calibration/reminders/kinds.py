@@ -28,6 +28,9 @@ class Kind:
     describe: Callable
     # (org, user) → a record of the organization to write a sample about, or None.
     sample: Callable
+    # What the describer reads beside the record (select_related names): loaded with the
+    # batch's records rather than one query per mail.
+    related: tuple = ()
 
 
 KINDS = {
@@ -59,6 +62,7 @@ KINDS = {
             timeline.checkpoints,
             timeline.describe_checkpoint_coming,
             timeline.sample_indicator,
+            related=("initiative",),
         ),
         Kind(
             "checkpoint_due",
@@ -68,6 +72,7 @@ KINDS = {
             timeline.checkpoints,
             timeline.describe_checkpoint_due,
             timeline.sample_indicator,
+            related=("initiative",),
         ),
         Kind(
             "checkpoint_overdue",
@@ -77,6 +82,7 @@ KINDS = {
             timeline.checkpoints,
             timeline.describe_checkpoint_overdue,
             timeline.sample_indicator,
+            related=("initiative",),
         ),
         Kind(
             "slip_action_due",
@@ -86,6 +92,7 @@ KINDS = {
             timeline.slip_actions,
             timeline.describe_slip_action_due,
             timeline.sample_action,
+            related=("initiative", "owner"),
         ),
         Kind(
             "slip_action_overdue",
@@ -95,6 +102,7 @@ KINDS = {
             timeline.slip_actions,
             timeline.describe_slip_action_overdue,
             timeline.sample_action,
+            related=("initiative", "owner"),
         ),
         Kind(
             "slip_triggered",
@@ -104,6 +112,7 @@ KINDS = {
             timeline.triggered_actions,
             timeline.describe_slip_triggered,
             timeline.sample_action,
+            related=("initiative", "event"),
         ),
         Kind(
             "dates_changed",
@@ -149,6 +158,7 @@ KINDS = {
             comments.mentions,
             comments.describe_mention,
             comments.sample_comment,
+            related=("author",),
         ),
         Kind(
             "tracker_unreadable",
@@ -158,6 +168,7 @@ KINDS = {
             integrations.unreadable_sources,
             integrations.describe_unreadable,
             integrations.sample_unreadable,
+            related=("connection", "indicator__initiative"),
         ),
     ]
 }

@@ -38,6 +38,7 @@ class Sink:
 
     def __init__(self):
         self.messages = []
+        self.peers = set()  # the client address of each connection that delivered mail
         self.hold_mail = threading.Event()
         self.in_mail = threading.Event()
         self.lock = threading.Lock()
@@ -54,6 +55,7 @@ class Sink:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), message))
+            self.peers.add(session.peer)
         return "250 Message accepted for delivery"
 
     def received(self):
