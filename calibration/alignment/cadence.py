@@ -212,8 +212,9 @@ def session_events(org, since=None):
         )
 
 
-def health(org, quarter, sheet, last_held):
-    """From the sheets the home section read: this quarter's, and the last one held."""
+def health(org, quarter, sheet, last_held, undecided):
+    """From the sheets the home section read: this quarter's, and the last one held with its
+    count of agenda items still without a call (`undecided`, counted in SQL by the home)."""
     last = (
         f"last session held {date_text(last_held.held_on)} ({last_held.label})"
         if last_held
@@ -221,7 +222,6 @@ def health(org, quarter, sheet, last_held):
     )
     overdue = []
     if last_held and last_held.is_open:
-        undecided = len(last_held.open_items())
         if undecided:
             overdue.append(
                 (

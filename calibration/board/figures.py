@@ -1,7 +1,9 @@
 """The figures of the board view, computed in ONE place.
 
-``board_figures(org, params)`` is what the page, the table, the CSV, the PDF and the snapshot
-all use, so they always carry the same numbers. Each initiative becomes a ``Row`` of plain
+``board_figures(org, params)`` is what the print view, the CSV, the PDF and the snapshot
+use, so they always carry the same numbers; the chart and the table, 50 rows a page, choose
+their page with ``board_keys`` (the same filters and sort on the few values they read) and
+compute those rows with the same ``row_for`` (``rows_of``). Each initiative becomes a ``Row`` of plain
 values (dates, strings, numbers) that survives a round trip through JSON (``Row.to_dict`` /
 ``Row.from_dict``): a snapshot stores exactly these rows.
 
@@ -21,7 +23,7 @@ from calibration.dates import OUT_OF_RANGE, signed_weeks, weeks_in_range
 from calibration.probability import percent_text
 from calibration.quarters import Quarter
 from calibration.timeline import ledger as commitment_ledger
-from calibration.timeline import track_record
+from calibration.timeline import overview, track_record
 from calibration.timeline.adjusted import Basis, adjusted
 from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator
 
@@ -441,7 +443,8 @@ def initiatives_for(org, status):
 
 
 def board_figures(org, params=None, *, today=None):
-    """The Board for `org` under the filters in `params` (a dict or QueryDict)."""
+    """The Board for `org` under the filters in `params` (a dict or QueryDict): every row's
+    full figures (the print view, the PDF, the CSV, snapshots)."""
     filters = params if isinstance(params, Filters) else Filters.from_params(params or {})
     today = today or org.today()
     track_rows = track_record.rows_for(org)
@@ -450,6 +453,11 @@ def board_figures(org, params=None, *, today=None):
     for initiative in initiatives_for(org, filters.status):
         initiative.organization = org  # the one the queryset is filtered by: no join, no query
         rows.append(row_for(initiative, today, bases))
+    return _board(rows, today, filters, track_rows)
+
+
+def _board(rows, today, filters, track_rows):
+    """The Board of `rows` (Rows or Keys): the quarters they offer, filtered and sorted."""
     quarters = {}
     for row in rows:
         if row.quarter:
@@ -467,6 +475,82 @@ def board_figures(org, params=None, *, today=None):
     elif filters.quarter:
         rows = [r for r in rows if r.quarter == filters.quarter]
     return Board(sort_rows(rows, filters.sort), today, filters, quarter_choices, total, track_rows)
+
+
+@dataclass
+class Key:
+    """What the filters, the sort and the summary read of an initiative, the same values as its
+    Row's: enough to choose a page of rows without building every row's figures."""
+
+    id: int
+    title: str
+    expected: datetime.date
+    commitment: datetime.date | None
+    audience: str
+    quarter: str
+    quarter_label: str
+    probability: float | None
+    past_commitment: bool
+    ceo_ack: bool
+    cto_ack: bool
+
+
+KEY_FIELDS = [
+    "title",
+    "best_date",
+    "expected_date",
+    "worst_date",
+    "commitment_date",
+    "commitment_audience",
+    "ceo_acknowledged_at",
+    "cto_acknowledged_at",
+]
+
+
+def board_keys(org, params=None, *, today=None):
+    """The Board for `org` under the filters in `params`, its rows Keys (the tracking timeline
+    from SQL, no checkpoint or revision loaded); ``rows_of`` gives the full Rows of some."""
+    filters = params if isinstance(params, Filters) else Filters.from_params(params or {})
+    today = today or org.today()
+    initiatives = Initiative.objects.for_org(org)
+    if filters.status == "all":
+        initiatives = initiatives.exclude(status=Initiative.Status.CANCELLED)
+    else:
+        initiatives = initiatives.filter(status=filters.status)
+    keys = []
+    for i in overview.with_tracking(initiatives).only(*KEY_FIELDS):
+        quarter_key = quarter_text = ""
+        if i.commitment_date:
+            quarter = Quarter.containing(i.commitment_date, org.fiscal_year_start_month)
+            quarter_key, quarter_text = quarter.key, quarter_label(quarter)
+        keys.append(
+            Key(
+                id=i.pk,
+                title=i.title,
+                expected=i.expected_date,
+                commitment=i.commitment_date,
+                audience=i.commitment_audience or "",
+                quarter=quarter_key,
+                quarter_label=quarter_text,
+                probability=i.probability_of_meeting_commitment(),
+                past_commitment=bool(i.commitment_date and i.tracking_on > i.commitment_date),
+                ceo_ack=i.ceo_acknowledged_at is not None,
+                cto_ack=i.cto_acknowledged_at is not None,
+            )
+        )
+    return _board(keys, today, filters, track_record.rows_for(org))
+
+
+def rows_of(org, board, keys):
+    """The full Rows of `keys` (from ``board_keys``), in their order."""
+    bases = estimator_bases(board.track_rows)
+    initiatives = initiatives_for(org, board.filters.status).in_bulk([k.id for k in keys])
+    rows = []
+    for key in keys:
+        initiative = initiatives[key.id]
+        initiative.organization = org  # the one the queryset is filtered by: no join, no query
+        rows.append(row_for(initiative, board.today, bases))
+    return rows
 
 
 def board_ledger(org, board):

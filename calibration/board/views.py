@@ -30,8 +30,10 @@ from .figures import (
     SORT_CHOICES,
     STATUS_CHOICES,
     board_figures,
+    board_keys,
     board_ledger,
     compact_table,
+    rows_of,
     table,
 )
 from .models import BoardSnapshot
@@ -93,17 +95,17 @@ def chart_context(org, board, title, rows=None):
 @require_GET
 @kept_until_changed
 def board_view(request, org):
-    """The chart, PER_PAGE rows at a time on the axis of every row. Its print pages are drawn
-    only by the print view and the PDF, which cover every row."""
-    board = board_figures(org, request.GET)
-    rows, pager = page_of(board.rows, request)
+    """The chart, PER_PAGE rows at a time (the figures of those rows only). Its print pages are
+    drawn only by the print view and the PDF, which cover every row on one axis."""
+    board = board_keys(org, request.GET)
+    keys, pager = page_of(board.rows, request)
+    rows = rows_of(org, board, keys)
     context = chart_context(org, board, f"{org.name} — board view", rows=[])
     urls = initiative_urls(org, rows)
-    axis = svg.axis_for(board.rows, board.today)
     context.update(
         page_rows=rows,
         pager=pager,
-        chart=svg.render(rows, board.today, title=context["title"], urls=urls, axis=axis),
+        chart=svg.render(rows, board.today, title=context["title"], urls=urls),
         snapshots=BoardSnapshot.objects.for_org(org).select_related("taken_by")[:10],
         ledger=board_ledger(org, board),
     )
@@ -114,9 +116,9 @@ def board_view(request, org):
 @require_GET
 @kept_until_changed
 def board_table(request, org):
-    board = board_figures(org, request.GET)
-    rows, pager = page_of(board.rows, request)
-    context = chart_context(org, board, f"{org.name} — board view", rows=rows)
+    board = board_keys(org, request.GET)
+    keys, pager = page_of(board.rows, request)
+    context = chart_context(org, board, f"{org.name} — board view", rows=rows_of(org, board, keys))
     context["pager"] = pager
     return render(request, "board/table.html", context)
 

@@ -27,7 +27,6 @@ from calibration.formats import date_text
 from .models import (
     COMMITMENT,
     EstimateRevision,
-    Initiative,
     LeadingIndicator,
     SlipAction,
     initiative_url,
@@ -355,41 +354,24 @@ def slip_action_events(org, since=None):
 # --- health on the home page ----------------------------------------------------------------
 
 
-def late_checkpoints(initiatives, today):
-    """(due date, indicator, initiative) of the pending checkpoints past their date, the
-    most overdue first, from indicators already loaded (those with a date or a week)."""
-    late = [
-        (c.due_date_value(i), c, i)
-        for i in initiatives
-        for c in i.indicators.all()
-        if (c.due_on or c.due_week is not None) and c.is_overdue(today, i)
-    ]
-    return sorted(late, key=lambda row: (row[0], row[1].pk))
-
-
-def health(org, today, initiatives):
-    """From the live initiatives the home section read (with their indicators)."""
-    active = [i for i in initiatives if i.status == Initiative.Status.ACTIVE]
-    acknowledged = [
-        max(t for t in (i.ceo_acknowledged_at, i.cto_acknowledged_at) if t)
-        for i in active
-        if i.ceo_acknowledged_at or i.cto_acknowledged_at
-    ]
-    if acknowledged:
-        last = f"last acknowledged {date_text(timezone.localtime(max(acknowledged), org.tz))}"
-    elif active:
+def health(org, *, last_acknowledged, any_active, not_acknowledged, late):
+    """From what the home section counted in SQL: the latest acknowledgement of an active
+    initiative's gap, whether any initiative is active, the first active initiatives not
+    acknowledged by both [(pk, title)] and the first late checkpoints [(due, indicator,
+    initiative)]."""
+    if last_acknowledged:
+        last = f"last acknowledged {date_text(timezone.localtime(last_acknowledged, org.tz))}"
+    elif any_active:
         last = "no timeline acknowledged yet"
     else:
         last = "no active initiative yet"
     url = initiative_url(org)
     overdue = [
-        (f"“{i.title}”: timeline not acknowledged by both", url(i.pk))
-        for i in active
-        if not (i.ceo_acknowledged_at and i.cto_acknowledged_at)
-    ][:5]
+        (f"“{title}”: timeline not acknowledged by both", url(pk)) for pk, title in not_acknowledged
+    ]
     overdue += [
         (f"Checkpoint “{c}” ({i}) overdue since {long_date(due)}", url(i.pk))
-        for due, c, i in late_checkpoints(active, today)[:5]
+        for due, c, i in late
     ]
     return Health("Timeline", last, overdue, reverse("timeline:list", args=[org.slug]), order=1)
 

@@ -28,7 +28,7 @@ def _tracking():
     )
 
 
-def _next_due():
+def next_due():
     """The due date of Initiative.next_checkpoint(): the pending indicator due soonest."""
     pending = (
         LeadingIndicator.objects.with_due_date()
@@ -39,12 +39,8 @@ def _next_due():
 
 
 def with_tracking(initiatives):
-    """Annotate `tracking_now` (best/expected/worst), `tracking_on` (that timeline's date),
-    `past_commitment` (tracking later than the commitment) and `next_due_on`."""
-    return initiatives.annotate(
-        tracking_now=_tracking(),
-        next_due_on=_next_due(),
-    ).annotate(
+    """Annotate `tracking_now` (best/expected/worst) and `tracking_on` (that timeline's date)."""
+    return initiatives.annotate(tracking_now=_tracking()).annotate(
         tracking_on=Case(
             When(tracking_now=BEST, then=F("best_date")),
             When(tracking_now=WORST, then=F("worst_date")),

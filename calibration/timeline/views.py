@@ -98,7 +98,9 @@ def initiative_list(request, org):
         sort = "risk"
     today = org.today()
     live = Initiative.objects.for_org(org).filter(status__in=overview.LIVE)
-    ordered = list(overview.with_tracking(live).only(*SORT_FIELDS))
+    ordered = list(
+        overview.with_tracking(live).annotate(next_due_on=overview.next_due()).only(*SORT_FIELDS)
+    )
     ordered.sort(key=_sort_key(sort, today))
     page, pager = page_of(ordered, request)
     loaded = Initiative.objects.for_overview(org).defer(*LONG_TEXTS).in_bulk([i.pk for i in page])
