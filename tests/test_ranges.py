@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 
@@ -14,7 +16,7 @@ from calibration.alignment.models import BetSheet
 from calibration.api.models import ApiToken
 from calibration.constraints.models import Constraint, Path
 from calibration.quarters import Quarter
-from calibration.ranges import latest_date, report_out_of_range
+from calibration.ranges import DateInRange, latest_date, report_out_of_range
 from calibration.timeline.models import ForecastRecord, Initiative, LeadingIndicator, SlipPlanStep
 
 D = datetime.date
@@ -104,6 +106,56 @@ def forecast_record(initiative, **fields):
         "p95": initiative.worst_date,
     }
     return ForecastRecord(**{**values, **fields})
+
+
+# Numbers the application counts for itself, never typed: versions, ids, places in a column,
+# delivery attempts (and each one's number) and what a receiver answered.
+COUNTERS = {
+    "version",
+    "object_id",
+    "position",
+    "attempts",
+    "number",
+    "response_code",
+    "milliseconds",
+}
+NUMBER_FIELDS = (models.IntegerField, models.FloatField, models.DecimalField)
+
+
+def organization_fields():
+    """(model, field) for each concrete field of the apps that belong to an organization."""
+    for model in apps.get_models():
+        if model.__module__.startswith(("calibration.", "accounts.")):
+            for field in model._meta.concrete_fields:
+                if not field.is_relation:
+                    yield model, field
+
+
+def test_every_date_field_has_the_date_range():
+    unranged = [
+        f"{model._meta.label}.{field.name}"
+        for model, field in organization_fields()
+        if isinstance(field, models.DateField)
+        and not isinstance(field, models.DateTimeField)
+        and not any(isinstance(v, DateInRange) for v in field.validators)
+    ]
+
+    assert unranged == []
+
+
+def test_every_number_a_person_or_a_file_gives_has_an_upper_bound():
+    unbounded = [
+        f"{model._meta.label}.{field.name}"
+        for model, field in organization_fields()
+        if isinstance(field, NUMBER_FIELDS)
+        and not isinstance(field, models.AutoField)
+        and field.editable
+        and field.name not in COUNTERS
+        # Declared ones only: Django adds the column's own limits to `validators`.
+        and not any(isinstance(v, MaxValueValidator) for v in field._validators)
+    ]
+
+    assert unbounded == []
 
 
 # --- dates ---------------------------------------------------------------------------------
