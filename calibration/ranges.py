@@ -71,9 +71,6 @@ class Bounds(NamedTuple):
     def validators(self):
         return [at_least(self.low, self.unit), at_most(self.high, self.unit)]
 
-    def holds(self, value):
-        return value is None or self.low <= value <= self.high
-
 
 def _amount(limit, unit):
     shown = f"{int(limit):,}" if limit == int(limit) else f"{limit:,}"
@@ -115,8 +112,9 @@ class OutOfRange(NamedTuple):
     organization_id: object
 
     def __str__(self):
+        shown = self.value.isoformat() if hasattr(self.value, "isoformat") else self.value
         return (
-            f"out of range: {self.model} {self.pk}, field {self.field} = {self.value!r} "
+            f"out of range: {self.model} {self.pk}, field {self.field} = {shown} "
             f"(organization {self.organization_id})"
         )
 

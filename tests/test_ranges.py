@@ -229,6 +229,17 @@ def test_week_1_and_520_are_accepted(initiative, week):
     assert errors_of(indicator(initiative, due_on=None, due_week=week)) == {}
 
 
+def test_a_week_number_that_lands_after_the_last_day_is_refused(initiative):
+    initiative.start_date = D(LATEST_YEAR, 6, 1)
+
+    errors = errors_of(indicator(initiative, due_on=None, due_week=52))
+
+    assert errors["due_week"] == [
+        f"Week 52 from the start ({LATEST_YEAR}-06-01) is after {LATEST_YEAR}: "
+        "give an earlier week."
+    ]
+
+
 def test_within_more_than_365_days_is_refused(initiative):
     assert errors_of(step(initiative, days_after=99999))["days_after"] == ["At most 365 days."]
 
@@ -341,8 +352,8 @@ def test_stored_values_out_of_range_are_reported_not_changed(org, initiative):
     )
 
     assert lines == [
-        f"out of range: timeline.Initiative {initiative.pk}, field worst_date = "
-        f"datetime.date(9999, 12, 31) (organization {org.pk})"
+        f"out of range: timeline.Initiative {initiative.pk}, field worst_date = 9999-12-31 "
+        f"(organization {org.pk})"
     ]
     assert [problem.field for problem in found] == ["worst_date"]
     initiative.refresh_from_db()

@@ -39,7 +39,7 @@ from django.utils import timezone
 from calibration.comments.models import Comment
 from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, add_weeks, weeks_in_range
 from calibration.models import SharedRecord, SharedRecordQuerySet
-from calibration.ranges import WEEKS, date_in_range
+from calibration.ranges import WEEKS, date_in_range, latest_date
 
 from . import forecast as forecasting
 from .forecast_record import ForecastRecord, record_forecast
@@ -824,6 +824,15 @@ class LeadingIndicator(SharedRecord):
             errors["due_on"] = ["Give a date, or a week number from the start."]
         if self.due_on is not None and self.due_week is not None:
             errors["due_week"] = ["Give either a date or a week number, not both."]
+        elif self.initiative_id and WEEKS.low <= (self.due_week or 0) <= WEEKS.high:
+            # A week number is a date too: it must land in the range every date has (a week
+            # outside 1-520 is refused at the field already).
+            start, latest = self.initiative.start_date, latest_date()
+            if start and add_weeks(start, self.due_week) > latest:
+                errors["due_week"] = [
+                    f"Week {self.due_week} from the start ({start}) is after {latest.year}: "
+                    "give an earlier week."
+                ]
         if self.status == self.Status.MET:
             if not self.resolved_on:
                 errors["resolved_on"] = ["Say when it was met."]
