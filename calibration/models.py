@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, single_line
 from calibration.formats import stored_value_text
+from calibration.ranges import date_in_range
 
 BOOKKEEPING_FIELDS = {"id", "organization", "version", "created_at", "updated_at"}
 # A base value the history cannot give: whatever the field holds now differs from it.
@@ -383,8 +384,8 @@ class PlanningCycle(SharedRecord):
     """A strategic planning cycle: when it happens, undecided constraints come up for review."""
 
     name = models.CharField(max_length=100, help_text="For example “FY27 H1 planning”.")
-    starts_on = models.DateField("starts on")
-    ends_on = models.DateField("ends on", null=True, blank=True)
+    starts_on = models.DateField("starts on", validators=[date_in_range])
+    ends_on = models.DateField("ends on", null=True, blank=True, validators=[date_in_range])
     notes = models.TextField(blank=True)
 
     class Meta:

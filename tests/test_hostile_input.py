@@ -5,11 +5,13 @@ editing this file. Whatever is posted: never a 500, never our script echoed unes
 refused submission changes nothing that was saved."""
 
 import os
+import re
 from urllib.parse import urljoin
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +50,9 @@ hostile = st.one_of(
             "0000-00-00",
             "9999-12-31",
             "1900-01-01",
+            "0001-01-01",
+            "2200-01-01",
+            "2028-02-29",
             "' OR 1=1 --",
             "\x00",
             "../../etc/passwd",
@@ -171,3 +176,119 @@ def test_every_public_form_survives_hostile_input():
     tried = fuzz(client, forms)
 
     assert set(tried) == {action for _, action, _ in forms} and len(forms) == 4
+
+
+# Far past, far future and huge numbers: every date and number field refuses them, at the
+# field. A leap day is a real date: it may be taken, or refused by a rule about other fields.
+FAR_DATES = ("1900-01-01", "0001-01-01", "9999-12-31", "2200-01-01")
+LEAP_DAY = "2028-02-29"
+HUGE_NUMBERS = (str(10**20), "-1", str(10**308))
+EXPONENT = "1e308"
+DATE_TYPES = ("date", "datetime-local")
+NUMBER_TYPES = ("number", "decimal", "numeric")
+
+
+def range_offers(form):
+    """({field name: value}, must be refused): each far or huge value typed into every date
+    (or every number) field of `form` at once — each refusal must name every one of them."""
+    dates = {n: k for n, k in form["types"].items() if k in DATE_TYPES}
+    numbers = {n: k for n, k in form["types"].items() if k in NUMBER_TYPES}
+
+    def typed(fields, value, kind_of_value):
+        return {name: kind_of_value(kind, value) for name, kind in fields.items()}
+
+    def as_date(kind, day):
+        return day + ("T10:00" if kind == "datetime-local" else "")
+
+    def as_number(kind, number):
+        # A text input for an amount reads "1e308" as 1 in the unit "e308": only number inputs.
+        return number if number != EXPONENT or kind == "number" else str(10**308)
+
+    if dates:
+        for day in FAR_DATES:
+            yield typed(dates, day, as_date), True
+        yield typed(dates, LEAP_DAY, as_date), False
+    if numbers:
+        for number in (*HUGE_NUMBERS, EXPONENT):
+            yield typed(numbers, number, as_number), True
+
+
+def forms_with_ranged_fields(client, org):
+    """The pages a leader can open ((url, is a fragment)) and, one of each kind (the same form
+    on every row of a list is offered once), the forms with a date or number field:
+    (page, is a fragment, action, form)."""
+    pages, found = [], {}
+    ids = urlwalk.record_ids(org, per_type=1)
+    for page_url, name, html in urlwalk.get_pages(client, org, ids):
+        fragment = name.endswith("(fragment)")
+        pages.append((page_url, fragment))
+        for form in urlwalk.parse(html).forms:
+            action = urljoin(page_url, form["action"] or page_url)
+            if form["method"] != "post" or action.startswith(SKIP_ACTIONS):
+                continue
+            if not any(range_offers(form)):
+                continue
+            key = (resolve(action.split("?")[0]).route, tuple(sorted(form["fields"])))
+            found.setdefault(key, (page_url, fragment, action, form))
+    return pages, list(found.values())
+
+
+def fresh_form(client, page_url, fragment, action, fields):
+    """The form as the page shows it now (its version moved after an accepted save)."""
+    headers = {"HTTP_HX_REQUEST": "true"} if fragment else {}
+    html = client.get(page_url, **headers).content.decode()
+    for form in urlwalk.parse(html).forms:
+        if urljoin(page_url, form["action"] or page_url) == action and form["fields"].keys() == (
+            fields
+        ):
+            return form
+    return None
+
+
+def submission(form, typed):
+    """What the browser submits, with the values `typed` ({field name: value}) typed in."""
+    payload = {}
+    for field, original in form["fields"].items():
+        if field.startswith("__options__"):
+            continue
+        options = form["fields"].get("__options__" + field)
+        payload[field] = original if original is not None else (options[0] if options else "")
+    return {**payload, **typed}
+
+
+def test_every_date_and_number_field_refuses_values_out_of_range_at_the_field():
+    call_command("demo", verbosity=0)
+    org = Organization.objects.get(slug="acme")
+    client = Client()
+    client.force_login(User.objects.get(email="ceo@acme.example"))
+    offered = []
+    pages, forms = forms_with_ranged_fields(client, org)
+
+    for page_url, fragment, action, form in forms:
+        for typed, must_refuse in range_offers(form):
+            changes_before = Change.objects.count()
+            headers = {"HTTP_HX_REQUEST": "true"} if form["htmx"] else {}
+            response = client.post(action, submission(form, typed), **headers)
+            body = response.content.decode(errors="replace")
+            accepted = Change.objects.count() != changes_before
+            assert response.status_code < 500, (action, typed)
+            if must_refuse:
+                assert not accepted, f"{action} took {typed}"
+                refused_at = set(re.findall(r'id="id_([\w-]+)_errors"', body))
+                assert set(typed) <= refused_at, f"{action}: {typed} refused at {refused_at}"
+            offered.extend((action, name) for name in typed)
+            if accepted:
+                form = fresh_form(client, page_url, fragment, action, form["fields"].keys())
+                if form is None:  # the save took the form off the page (a row became done)
+                    break
+
+    # Whatever was taken (a leap day), every page still opens.
+    statuses = {}
+    for url, fragment in pages:
+        statuses[url] = client.get(url, **({"HTTP_HX_REQUEST": "true"} if fragment else {}))
+    assert not {url: r.status_code for url, r in statuses.items() if r.status_code >= 500}
+    offered_fields = sorted(set(offered))
+    print(f"\nranges: {len(offered)} values offered to {len(offered_fields)} fields")
+    for action, name in offered_fields:
+        print(f"  {action} {name}")
+    assert len(offered_fields) >= 10

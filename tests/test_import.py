@@ -349,6 +349,11 @@ def test_a_file_without_the_shape_of_an_export_is_refused(tmp_path, data, sectio
         ("timeline.Initiative", "created_at", "2026-01-01T10:00", "its UTC offset"),
         ("timeline.Initiative", "secret", 1, "has no such field"),
         ("calibration.Change", "old", [], "an object of field values expected"),
+        ("timeline.Initiative", "start_date", "1999-12-31", "Give a date between 2000 and"),
+        ("timeline.Initiative", "worst_date", "9999-12-31", "Give a date between 2000 and"),
+        ("timeline.SlipPlanStep", "days_after", 99999, "At most 365 days."),
+        ("timeline.ForecastRecord", "p_meet", 1.5, "At most 1."),
+        ("constraints.Path", "weeks_expected", 30000, "At most 520 weeks."),
     ],
 )
 def test_a_bad_value_is_refused_with_a_message_naming_its_record_and_field(

@@ -36,6 +36,7 @@ from calibration.dates import add_minutes
 from calibration.models import Change, SharedRecord
 from calibration.pagecache import data_version
 from calibration.quarters import Quarter
+from calibration.ranges import SESSION_LENGTH, date_in_range
 
 MAX_BETS_PER_SIDE = 5
 SESSION_MINUTES = 30
@@ -61,14 +62,18 @@ class BetSheet(SharedRecord):
 
     fiscal_year = models.PositiveSmallIntegerField(editable=False)
     quarter_number = models.PositiveSmallIntegerField("quarter", editable=False)
-    starts_on = models.DateField(editable=False)
-    ends_on = models.DateField(editable=False)
+    starts_on = models.DateField(editable=False, validators=[date_in_range])
+    ends_on = models.DateField(editable=False, validators=[date_in_range])
     status = models.CharField(max_length=8, choices=STATUSES, default=OPEN)
-    session_at = models.DateTimeField("session scheduled for", null=True, blank=True)
-    session_minutes = models.PositiveSmallIntegerField(
-        "session length (minutes)", default=SESSION_MINUTES
+    session_at = models.DateTimeField(
+        "session scheduled for", null=True, blank=True, validators=[date_in_range]
     )
-    held_on = models.DateField("session held on", null=True, blank=True)
+    session_minutes = models.PositiveSmallIntegerField(
+        "session length (minutes)",
+        default=SESSION_MINUTES,
+        validators=SESSION_LENGTH.validators(),
+    )
+    held_on = models.DateField("session held on", null=True, blank=True, validators=[date_in_range])
     attendees = models.CharField(max_length=300, blank=True)
     session_notes = models.TextField("session notes", blank=True)
 
@@ -621,7 +626,7 @@ class Call(SheetChildMixin, SharedRecord):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
-    made_on = models.DateField("decided on")
+    made_on = models.DateField("decided on", validators=[date_in_range])
     comments = GenericRelation(Comment)
 
     deleted_with = ("comments",)

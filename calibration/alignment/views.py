@@ -188,7 +188,14 @@ def start(request, org):
 @require_POST
 def start_next(request, org, pk):
     previous = _sheet(org, pk, everything=False)
-    sheet = BetSheet.start(org, previous.next_quarter(), by=request.user)
+    quarter = previous.next_quarter()
+    try:
+        sheet = BetSheet.start(org, quarter, by=request.user)
+    except ValidationError as refused:
+        # A quarter past the range of dates (a sheet stored before the ranges existed).
+        said = " ".join(dict.fromkeys(refused.messages))  # its start and end say the same
+        messages.error(request, f"{quarter.label}: {said}")
+        return redirect("alignment:sheet", org.slug, previous.pk)
     messages.success(request, _started_message(sheet))
     return redirect("alignment:sheet", org.slug, sheet.pk)
 

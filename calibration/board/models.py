@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from calibration.models import SharedRecord
+from calibration.ranges import date_in_range
 
 from . import svg
 from .figures import Filters, Row
@@ -17,8 +18,8 @@ from .figures import Filters, Row
 
 class BoardSnapshot(SharedRecord):
     title = models.CharField(max_length=140, help_text="For example “Board meeting, March 2027”.")
-    meeting_date = models.DateField("meeting date")
-    taken_on = models.DateField("figures as of", editable=False)
+    meeting_date = models.DateField("meeting date", validators=[date_in_range])
+    taken_on = models.DateField("figures as of", editable=False, validators=[date_in_range])
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", editable=False
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from calibration.comments.models import Comment
 from calibration.formats import date_text
 from calibration.models import SharedRecord, SharedRecordQuerySet
+from calibration.ranges import MEASURE, MONEY, PEOPLE_MONTHS, WEEKS, at_most, date_in_range
 
 MAX_PATHS = 3
 PATH_LETTERS = {1: "A", 2: "B", 3: "C"}
@@ -190,12 +191,15 @@ class Constraint(SharedRecord):
         "today's measured value",
         max_digits=20,
         decimal_places=4,
-        validators=[validate_positive],
+        validators=[validate_positive, at_most(MEASURE.high)],
     )
     required_value = models.DecimalField(
-        "value required", max_digits=20, decimal_places=4, validators=[validate_positive]
+        "value required",
+        max_digits=20,
+        decimal_places=4,
+        validators=[validate_positive, at_most(MEASURE.high)],
     )
-    needed_by = models.DateField("needed by", null=True, blank=True)
+    needed_by = models.DateField("needed by", null=True, blank=True, validators=[date_in_range])
 
     # --- what demands it ---------------------------------------------------------------------
     demand_kind = models.CharField(
@@ -266,7 +270,7 @@ class Constraint(SharedRecord):
         "Path", models.RESTRICT, null=True, blank=True, related_name="+"
     )
     decision_reason = models.TextField("reason", blank=True)
-    revisit_on = models.DateField("revisit on", null=True, blank=True)
+    revisit_on = models.DateField("revisit on", null=True, blank=True, validators=[date_in_range])
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -456,7 +460,7 @@ class Path(SharedRecord):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[validate_not_negative],
+        validators=[validate_not_negative, at_most(MONEY.high)],
     )
     cost_people_months = models.DecimalField(
         "cost in people-months",
@@ -464,16 +468,22 @@ class Path(SharedRecord):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[validate_not_negative],
+        validators=[validate_not_negative, at_most(PEOPLE_MONTHS.high, PEOPLE_MONTHS.unit)],
     )
     weeks_expected = models.PositiveSmallIntegerField(
-        "expected weeks", validators=[validate_positive]
+        "expected weeks", validators=[validate_positive, at_most(WEEKS.high, WEEKS.unit)]
     )
     weeks_best = models.PositiveSmallIntegerField(
-        "best case weeks", null=True, blank=True, validators=[validate_positive]
+        "best case weeks",
+        null=True,
+        blank=True,
+        validators=[validate_positive, at_most(WEEKS.high, WEEKS.unit)],
     )
     weeks_worst = models.PositiveSmallIntegerField(
-        "worst case weeks", null=True, blank=True, validators=[validate_positive]
+        "worst case weeks",
+        null=True,
+        blank=True,
+        validators=[validate_positive, at_most(WEEKS.high, WEEKS.unit)],
     )
     risks = models.TextField(blank=True)
     gives_up = models.TextField("what it gives up", blank=True)

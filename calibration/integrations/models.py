@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from calibration.models import SharedRecord
+from calibration.ranges import PERCENT
 from calibration.timeline.models import LeadingIndicator
 
 from . import vault
@@ -199,6 +200,7 @@ class IndicatorSource(SharedRecord):
         blank=True,
         help_text="Linear only: met when the project reaches this progress by the checkpoint "
         "(empty: when it is completed).",
+        validators=PERCENT.validators(),
     )
     # What the last check saw — written by the checker, shown on the pages, not history.
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from calibration.models import SharedRecordQuerySet
+from calibration.ranges import PROBABILITY, date_in_range
 
 from .forecast import DeliveryForecast
 
@@ -30,14 +31,18 @@ class ForecastRecord(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=12, choices=Reason.choices)
-    best_date = models.DateField("best case")
-    expected_date = models.DateField("expected case")
-    worst_date = models.DateField("worst case")
-    commitment_date = models.DateField("external commitment", null=True, blank=True)
-    p_meet = models.FloatField("P(meet the commitment)", null=True, blank=True)
-    p50 = models.DateField("P50")
-    p85 = models.DateField("P85")
-    p95 = models.DateField("P95")
+    best_date = models.DateField("best case", validators=[date_in_range])
+    expected_date = models.DateField("expected case", validators=[date_in_range])
+    worst_date = models.DateField("worst case", validators=[date_in_range])
+    commitment_date = models.DateField(
+        "external commitment", null=True, blank=True, validators=[date_in_range]
+    )
+    p_meet = models.FloatField(
+        "P(meet the commitment)", null=True, blank=True, validators=PROBABILITY.validators()
+    )
+    p50 = models.DateField("P50", validators=[date_in_range])
+    p85 = models.DateField("P85", validators=[date_in_range])
+    p95 = models.DateField("P95", validators=[date_in_range])
 
     objects = SharedRecordQuerySet.as_manager()
 

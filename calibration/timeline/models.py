@@ -38,6 +38,7 @@ from calibration.comments.models import Comment
 from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, add_weeks, weeks_in_range
 from calibration.formats import date_text, duration_text
 from calibration.models import SharedRecord, SharedRecordQuerySet
+from calibration.ranges import WEEKS, date_in_range, latest_date
 
 from . import forecast as forecasting
 from .forecast_record import ForecastRecord, record_forecast
@@ -164,20 +165,22 @@ class Initiative(SharedRecord):
         help_text="Who owns the estimate on the CTO's side.",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    start_date = models.DateField("start date")
+    start_date = models.DateField("start date", validators=[date_in_range])
 
-    best_date = models.DateField("best case")
+    best_date = models.DateField("best case", validators=[date_in_range])
     best_assumptions = models.TextField("best case assumptions", blank=True)
     best_risks = models.TextField("best case risks", blank=True)
-    expected_date = models.DateField("expected case")
+    expected_date = models.DateField("expected case", validators=[date_in_range])
     expected_assumptions = models.TextField("expected case assumptions", blank=True)
     expected_risks = models.TextField("expected case risks", blank=True)
-    worst_date = models.DateField("worst case")
+    worst_date = models.DateField("worst case", validators=[date_in_range])
     worst_assumptions = models.TextField("worst case assumptions", blank=True)
     worst_risks = models.TextField("worst case risks", blank=True)
     contingency_plan = models.TextField("contingency plan", blank=True)
 
-    commitment_date = models.DateField("external commitment", null=True, blank=True)
+    commitment_date = models.DateField(
+        "external commitment", null=True, blank=True, validators=[date_in_range]
+    )
     commitment_audience = models.CharField(
         "communicated to", max_length=12, choices=Audience.choices, blank=True
     )
@@ -212,12 +215,22 @@ class Initiative(SharedRecord):
     acknowledgements_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
     acknowledgements_cleared_because = models.CharField(max_length=200, blank=True, editable=False)
 
-    baseline_best = models.DateField("baseline best case", null=True, blank=True)
-    baseline_expected = models.DateField("baseline expected case", null=True, blank=True)
-    baseline_worst = models.DateField("baseline worst case", null=True, blank=True)
-    baseline_set_on = models.DateField("became active on", null=True, blank=True)
+    baseline_best = models.DateField(
+        "baseline best case", null=True, blank=True, validators=[date_in_range]
+    )
+    baseline_expected = models.DateField(
+        "baseline expected case", null=True, blank=True, validators=[date_in_range]
+    )
+    baseline_worst = models.DateField(
+        "baseline worst case", null=True, blank=True, validators=[date_in_range]
+    )
+    baseline_set_on = models.DateField(
+        "became active on", null=True, blank=True, validators=[date_in_range]
+    )
 
-    delivered_on = models.DateField("delivered on", null=True, blank=True)
+    delivered_on = models.DateField(
+        "delivered on", null=True, blank=True, validators=[date_in_range]
+    )
 
     comments = GenericRelation(Comment)
 
@@ -255,6 +268,10 @@ class Initiative(SharedRecord):
         elif self.best_date and self.worst_date and self.worst_date < self.best_date:
             errors.setdefault("worst_date", []).append(
                 f"The worst case cannot be earlier than the best case ({self.best_date})."
+            )
+        if self.commitment_date and start and self.commitment_date < start:
+            errors.setdefault("commitment_date", []).append(
+                f"A commitment cannot come before the start date ({start})."
             )
         if self.commitment_date and not self.commitment_audience:
             errors["commitment_audience"] = ["Say who heard this date."]
@@ -670,8 +687,8 @@ class EstimateRevision(models.Model):
     organization = models.ForeignKey("accounts.Organization", models.CASCADE, related_name="+")
     initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="revisions")
     field = models.CharField(max_length=12, choices=FIELDS)
-    old_date = models.DateField(null=True, blank=True)
-    new_date = models.DateField(null=True, blank=True)
+    old_date = models.DateField(null=True, blank=True, validators=[date_in_range])
+    new_date = models.DateField(null=True, blank=True, validators=[date_in_range])
     reason = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
@@ -774,16 +791,19 @@ class LeadingIndicator(SharedRecord):
     description = models.CharField(
         "what must be true", max_length=200, help_text="For example “data migration completed”."
     )
-    due_on = models.DateField("by (date)", null=True, blank=True)
+    due_on = models.DateField("by (date)", null=True, blank=True, validators=[date_in_range])
     due_week = models.PositiveSmallIntegerField(
         "or by week N from the start",
         null=True,
         blank=True,
         help_text="Due N weeks after the start date; moves with the start date.",
+        validators=WEEKS.validators(),
     )
     if_missed = models.CharField("if missed", max_length=10, choices=IF_MISSED, default=WORST)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    resolved_on = models.DateField("met/missed on", null=True, blank=True)
+    resolved_on = models.DateField(
+        "met/missed on", null=True, blank=True, validators=[date_in_range]
+    )
     evidence = models.TextField(blank=True)
     # The date it is due by, stored so the reminder dispatcher and the calendar find
     # checkpoints with an index instead of computing COALESCE(due_on, start + weeks) for
@@ -792,6 +812,9 @@ class LeadingIndicator(SharedRecord):
     due_date = models.DateField(null=True, editable=False)
 
     objects = LeadingIndicatorQuerySet.as_manager()
+
+    # A tracker link checks this indicator and nothing else: it goes with it, in the history.
+    deleted_with = ("tracker_source",)
 
     class Meta:
         ordering = ["due_on", "due_week", "id"]
@@ -820,8 +843,15 @@ class LeadingIndicator(SharedRecord):
             errors["due_on"] = ["Give a date, or a week number from the start."]
         if self.due_on is not None and self.due_week is not None:
             errors["due_week"] = ["Give either a date or a week number, not both."]
-        if self.due_week == 0:
-            errors["due_week"] = ["Week numbers start at 1."]
+        elif self.initiative_id and WEEKS.low <= (self.due_week or 0) <= WEEKS.high:
+            # A week number is a date too: it must land in the range every date has (a week
+            # outside 1-520 is refused at the field already).
+            start, latest = self.initiative.start_date, latest_date()
+            if start and add_weeks(start, self.due_week) > latest:
+                errors["due_week"] = [
+                    f"Week {self.due_week} from the start ({start}) is after {latest.year}: "
+                    "give an earlier week."
+                ]
         if self.status == self.Status.MET:
             if not self.resolved_on:
                 errors["resolved_on"] = ["Say when it was met."]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from calibration.cadence import dispatch_soon
 from calibration.formats import date_text
 from calibration.models import SharedRecord, SharedRecordQuerySet
+from calibration.ranges import DAYS_AFTER, date_in_range
 
 MISSED = "missed"
 
@@ -45,7 +46,7 @@ class SlipPlanStep(SharedRecord):
     )
     message = models.TextField("what")
     days_after = models.PositiveSmallIntegerField(
-        "within (days after the slip is detected)", default=2
+        "within (days after the slip is detected)", default=2, validators=DAYS_AFTER.validators()
     )
 
     class Meta:
@@ -74,7 +75,7 @@ class SlipEvent(SharedRecord):
     initiative = models.ForeignKey(
         "timeline.Initiative", models.CASCADE, related_name="slip_events"
     )
-    detected_on = models.DateField()
+    detected_on = models.DateField(validators=[date_in_range])
     cause = models.TextField()
     indicator = models.ForeignKey(
         "timeline.LeadingIndicator", models.SET_NULL, null=True, blank=True, related_name="+"
@@ -123,7 +124,7 @@ class SlipAction(SharedRecord):
     )
     audience = models.CharField("tells whom", max_length=100)
     message = models.TextField("what")
-    due_on = models.DateField("by")
+    due_on = models.DateField("by", validators=[date_in_range])
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"

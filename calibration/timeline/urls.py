@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/indicators/", views.new_indicator, name="new_indicator"),
     path("indicators/<int:pk>/", views.indicator, name="indicator"),
+    path("indicators/<int:pk>/remove/", views.delete_indicator, name="delete_indicator"),
     path("<int:pk>/slip-plan/", views.new_step, name="new_step"),
     path("slip-plan/<int:pk>/", views.step, name="step"),
     path("slip-plan/<int:pk>/delete/", views.delete_step, name="delete_step"),

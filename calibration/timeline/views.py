@@ -25,7 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from calibration import access
 from calibration.access import get_for_org, leaders_only, members_may_post
-from calibration.editing import save_or_explain, wants_fragment
+from calibration.editing import delete_or_ask_again, save_or_explain, wants_fragment
 from calibration.live import live_page
 from calibration.models import Change, EditConflict
 from calibration.pagecache import kept_until_changed
@@ -384,6 +384,37 @@ def delete_step(request, org, pk):
     if wants_fragment(request):
         return _body(request, org, pk)
     return redirect("timeline:initiative", org.slug, pk)
+
+
+@leaders_only
+def delete_indicator(request, org, pk):
+    """Asks first: htmx with a confirm dialog, without JavaScript on a page of its own. The
+    indicator leaves the initiative; its last state stays in the history."""
+    indicator = get_for_org(org, LeadingIndicator, pk=pk)
+    page = reverse("timeline:initiative", args=[org.slug, indicator.initiative_id])
+    if request.method != "POST":
+        return render(
+            request, "calibration/confirm_delete.html", {"record": indicator, "cancel_url": page}
+        )
+    removed = f"Leading indicator “{indicator}” removed (kept in the history)."
+    if not wants_fragment(request):
+        asked_again = delete_or_ask_again(request, indicator, {"cancel_url": page})
+        if asked_again:
+            return asked_again
+        messages.success(request, removed)
+        return redirect(page)
+    try:
+        indicator.delete_shared(
+            by=request.user, expected_version=int(request.POST.get("version", -1))
+        )
+    except (EditConflict, ValueError):
+        messages.error(
+            request,
+            f"“{indicator}” changed since you opened the page, so it was not removed. "
+            "Its row now shows it as it is: remove it again if you still want to.",
+        )
+        return _body(request, org, indicator.initiative_id)
+    return _body(request, org, indicator.initiative_id, message=removed)
 
 
 @members_may_post
