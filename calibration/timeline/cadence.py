@@ -370,8 +370,7 @@ def health(org, *, last_acknowledged, any_active, not_acknowledged, late):
         (f"“{title}”: timeline not acknowledged by both", url(pk)) for pk, title in not_acknowledged
     ]
     overdue += [
-        (f"Checkpoint “{c}” ({i}) overdue since {long_date(due)}", url(i.pk))
-        for due, c, i in late
+        (f"Checkpoint “{c}” ({i}) overdue since {long_date(due)}", url(i.pk)) for due, c, i in late
     ]
     return Health("Timeline", last, overdue, reverse("timeline:list", args=[org.slug]), order=1)
 

@@ -92,7 +92,13 @@ class InitiativeQuerySet(SharedRecordQuerySet):
             "cto_acknowledged_by",
             "organization",
         ).prefetch_related(
-            Prefetch("indicators", queryset=LeadingIndicator.objects.order_by("due_on", "id")),
+            # The tracker an indicator may be linked to (integrations) shows beside it.
+            Prefetch(
+                "indicators",
+                queryset=LeadingIndicator.objects.select_related(
+                    "tracker_source__connection"
+                ).order_by("due_on", "id"),
+            ),
             Prefetch(
                 "revisions", queryset=EstimateRevision.objects.select_related("by").order_by("at")
             ),

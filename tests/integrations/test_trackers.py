@@ -160,6 +160,20 @@ def test_an_unreadable_milestone_leaves_the_indicator_pending_with_a_warning(
     assert "Cannot be read since" in page and words in page
 
 
+def test_the_initiative_page_shows_the_warning_beside_the_pending_indicator(
+    org, cto, milestone_indicator, loopback, client
+):
+    loopback.routes[MILESTONE] = recorded("github_unauthorized")
+    check(milestone_indicator, now=after_the_checkpoint(milestone_indicator))
+
+    client.force_login(cto)
+    page = client.get(f"/o/{org.slug}/timeline/{milestone_indicator.initiative_id}/")
+
+    row = page.content.decode().split(f'id="indicator-{milestone_indicator.pk}"')[1]
+    row = row.split("</tr>")[0]
+    assert "pending" in row and "cannot be read since" in row
+
+
 def test_an_unreadable_source_sends_both_leaders_one_notice(
     ceo, cto, observer, milestone_indicator, loopback
 ):
