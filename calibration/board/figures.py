@@ -410,7 +410,14 @@ def initiatives_for(org, status):
     only the latest that changed a date: all that ``last_estimate_change`` returns (a large
     organization has thousands of revisions and slip actions the board never shows)."""
     checkpoints = LeadingIndicator.objects.only(
-        "initiative_id", "description", "due_on", "due_week", "if_missed", "status", "resolved_on"
+        "initiative_id",
+        "description",
+        "due_on",
+        "due_week",
+        "due_date",
+        "if_missed",
+        "status",
+        "resolved_on",
     ).order_by("due_on", "id")
     changes = EstimateRevision.objects.filter(old_date__isnull=False)
     latest = changes.filter(initiative=OuterRef("initiative")).order_by("-at", "-id")

@@ -11,7 +11,7 @@ from .models import Initiative, LeadingIndicator, SlipAction
 ACTIVE = Q(status=Initiative.Status.ACTIVE)
 NOT_ACKNOWLEDGED_BY_BOTH = Q(ceo_acknowledged_at=None) | Q(cto_acknowledged_at=None)
 # What a checkpoint line reads of an indicator and its initiative.
-CHECKPOINT_FIELDS = ["description", "due_on", "initiative__title"]
+CHECKPOINT_FIELDS = ["description", "due_on", "due_date", "initiative__title"]
 
 
 def next_checkpoints(live, limit=3):
