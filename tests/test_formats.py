@@ -103,6 +103,9 @@ def test_money_is_written_in_the_currency_with_grouped_thousands(amount, currenc
         ("2 million", 2_000_000),
         ("400k USD", 400_000),
         ("$1,250,000.50", Decimal("1250000.50")),
+        ("400.000", 400_000),
+        ("1.500k", 1_500),
+        ("12.5", Decimal("12.5")),
     ],
 )
 def test_an_amount_is_read_as_a_person_types_it(typed, amount):
