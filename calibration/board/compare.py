@@ -137,7 +137,12 @@ def difference(then, now):
             f"({date_text(then.expected)})"
         )
         return Difference(
-            "delivered", now.title, then, now, [f"Delivered {date_text(now.delivered_on)}, {when}"], weeks
+            "delivered",
+            now.title,
+            then,
+            now,
+            [f"Delivered {date_text(now.delivered_on)}, {when}"],
+            weeks,
         )
     details = _date_changes(then, now)
     weeks = weeks_between(then.expected, now.expected)
