@@ -1,8 +1,10 @@
 """How a value is written for a person (calibration.formats): one way for each kind."""
 
 import datetime
+import re
 import zoneinfo
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -135,3 +137,20 @@ def test_templates_write_each_kind_of_value_through_one_filter():
     assert (
         rendered == "6 Dec 2026 · 6 Dec 2026, 09:05 · 2 weeks 2 days · +2 weeks 2 days · €400,000"
     )
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Django's own `date` filter is for machines only: a <time datetime="…"> attribute.
+DATE_FOR_PEOPLE = re.compile(r"""(?<!datetime=")\{\{[^}]*\|date:""")
+ISO_FOR_PEOPLE = re.compile(r"\.isoformat\b")
+
+
+def test_no_template_writes_a_date_for_people_its_own_way():
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in TEMPLATES.rglob("*")
+        if path.is_file()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if DATE_FOR_PEOPLE.search(line) or ISO_FOR_PEOPLE.search(line)
+    ]
+    assert offenders == []
