@@ -161,10 +161,12 @@ _CURRENCY_MARKS = re.compile(
 _AMOUNT = re.compile(r"^(?P<sign>[-−]?)(?P<number>[\d.,']+)(?P<suffix>k|m|mm|bn|b)?$")
 
 
-def _plain_number(text):
+def _plain_number(text, *, scaled):
     """ "1,234.5" / "1.234,5" / "1 234" / "1,2" → "1234.5" … or None when it is not a number
-    anyone writes. A lone separator followed by exactly three digits groups thousands
-    ("400,000"); followed by one or two, it is the decimal mark ("1,2m")."""
+    anyone writes. A lone separator followed by one or two digits is the decimal mark
+    ("1,2m"). Followed by exactly three, a comma groups thousands ("400,000"), and so does a
+    point ("400.000", as much of Europe writes it) — unless a k or m follows ("1.500k"):
+    an amount of money never has three decimals."""
     text = text.replace("'", "")
     if "," in text and "." in text:
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
@@ -180,7 +182,7 @@ def _plain_number(text):
             if len(parts) > 2:
                 return "".join(parts) if _grouped(parts) else None
             whole, fraction = parts
-            if mark == "," and len(fraction) == 3 and whole:
+            if len(fraction) == 3 and whole and (mark == "," or not scaled):
                 return whole + fraction
             return f"{whole or '0'}.{fraction}" if fraction else None
     return text
@@ -204,7 +206,7 @@ def parse_money(text):
     match = _AMOUNT.match(text)
     if not match:
         return None
-    number = _plain_number(match["number"])
+    number = _plain_number(match["number"], scaled=bool(match["suffix"]))
     if number is None:
         return None
     try:

@@ -39,13 +39,15 @@ def history(request, org):
     """Everything that changed in the organization's shared records, newest first, 50 to a
     page, filtered by the kind of record and by the person who changed it."""
     changes = Change.objects.filter(organization=org)
-    kinds = ContentType.objects.filter(
-        pk__in=changes.values("content_type_id").distinct()
-    ).order_by("model")
+    kinds = sorted(
+        (capfirst(kind.model_class()._meta.verbose_name_plural), kind.pk)
+        for kind in ContentType.objects.filter(pk__in=changes.values("content_type_id"))
+        if kind.model_class() is not None  # a model since removed: nothing to name it by
+    )
     people = org.memberships.select_related("user").order_by("user__name")
     form = HistoryFilterForm(
         request.GET,
-        kinds=[(k.pk, capfirst(k.model_class()._meta.verbose_name_plural)) for k in kinds],
+        kinds=[(pk, label) for label, pk in kinds],
         people=[(m.user_id, str(m.user)) for m in people],
     )
     shown = form.filter(changes).select_related("by", "content_type", "organization")

@@ -1,8 +1,10 @@
 """How a value is written for a person (calibration.formats): one way for each kind."""
 
 import datetime
+import re
 import zoneinfo
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -103,6 +105,9 @@ def test_money_is_written_in_the_currency_with_grouped_thousands(amount, currenc
         ("2 million", 2_000_000),
         ("400k USD", 400_000),
         ("$1,250,000.50", Decimal("1250000.50")),
+        ("400.000", 400_000),
+        ("1.500k", 1_500),
+        ("12.5", Decimal("12.5")),
     ],
 )
 def test_an_amount_is_read_as_a_person_types_it(typed, amount):
@@ -132,3 +137,20 @@ def test_templates_write_each_kind_of_value_through_one_filter():
     assert (
         rendered == "6 Dec 2026 · 6 Dec 2026, 09:05 · 2 weeks 2 days · +2 weeks 2 days · €400,000"
     )
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Django's own `date` filter is for machines only: a <time datetime="…"> attribute.
+DATE_FOR_PEOPLE = re.compile(r"""(?<!datetime=")\{\{[^}]*\|date:""")
+ISO_FOR_PEOPLE = re.compile(r"\.isoformat\b")
+
+
+def test_no_template_writes_a_date_for_people_its_own_way():
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in TEMPLATES.rglob("*")
+        if path.is_file()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if DATE_FOR_PEOPLE.search(line) or ISO_FOR_PEOPLE.search(line)
+    ]
+    assert offenders == []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from calibration.dates import OUT_OF_RANGE, weeks_in_range
+from calibration.formats import date_text, duration_text
 from calibration.timeline.models import Initiative, weeks_between
 
 from . import svg
@@ -82,11 +82,11 @@ class Difference:
 
     @property
     def weeks_text(self):
-        """How far the plan moved, e.g. "3 wk" (OUT_OF_RANGE past what a plan can mean)."""
+        """How far the plan moved, e.g. "3 weeks 2 days" (OUT_OF_RANGE past what a plan can
+        mean)."""
         if self.expected_weeks is None:
             return ""
-        weeks = self.expected_weeks
-        return f"{abs(weeks):g} wk" if weeks_in_range(weeks) else OUT_OF_RANGE
+        return duration_text(self.expected_weeks)
 
 
 def _date_changes(then, now):
@@ -97,14 +97,14 @@ def _date_changes(then, now):
             continue
         label = FIELD_LABELS[name]
         if old is None:
-            details.append(f"{label} set: {new}")
+            details.append(f"{label} set: {date_text(new)}")
         elif new is None:
-            details.append(f"{label} withdrawn (was {old})")
+            details.append(f"{label} withdrawn (was {date_text(old)})")
         else:
             weeks = weeks_between(old, new)
             direction = "later" if weeks > 0 else "earlier"
-            moved = f"{abs(weeks):g} wk" if weeks_in_range(weeks) else OUT_OF_RANGE
-            details.append(f"{label} {old} → {new} ({moved} {direction})")
+            moved = duration_text(weeks)
+            details.append(f"{label} {date_text(old)} → {date_text(new)} ({moved} {direction})")
     return details
 
 
@@ -124,20 +124,25 @@ def difference(then, now):
     """The Difference between a row as presented (`then`) and as it is (`now`); either may be
     None (new / dropped). `now` may be an initiative no longer on the view."""
     if then is None:
-        return Difference("new", now.title, None, now, [f"Plan {now.expected}"])
+        return Difference("new", now.title, None, now, [f"Plan {date_text(now.expected)}"])
     if now is None:
         return Difference("dropped", then.title, then, None, ["Deleted since."])
     if now.delivered_on and not then.delivered_on:
         weeks = weeks_between(then.expected, now.delivered_on)
-        moved = f"{abs(weeks):g} wk" if weeks_in_range(weeks) else OUT_OF_RANGE
+        moved = duration_text(weeks)
         when = (
             "on the plan presented"
             if weeks == 0
             else f"{moved} {'after' if weeks > 0 else 'before'} the plan presented "
-            f"({then.expected})"
+            f"({date_text(then.expected)})"
         )
         return Difference(
-            "delivered", now.title, then, now, [f"Delivered {now.delivered_on}, {when}"], weeks
+            "delivered",
+            now.title,
+            then,
+            now,
+            [f"Delivered {date_text(now.delivered_on)}, {when}"],
+            weeks,
         )
     details = _date_changes(then, now)
     weeks = weeks_between(then.expected, now.expected)

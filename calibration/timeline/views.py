@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.forms import DateField
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -252,10 +253,12 @@ def initiative(request, org, pk):
 
 
 def _ask(initiative, raw):
+    """The forecast asked for a day: as the date input sends it, or as a person types it
+    where the browser offers no date picker ("6 Dec 2027", the way the pages write it)."""
     try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
-        return {"error": "Give a date as YYYY-MM-DD.", "raw": raw}
+        day = DateField().clean(raw)
+    except ValidationError:
+        return {"error": "Give a date, such as 6 Dec 2027.", "raw": raw}
     return {"date": day, "probability": initiative.probability_by(day), "raw": raw}
 
 

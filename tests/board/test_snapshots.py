@@ -135,14 +135,17 @@ def test_the_comparison_lists_moves_initiative_by_initiative(org, ceo, cto, make
     differences, _ = compare(snap, org)
     by_title = {d.title: d for d in differences}
     assert by_title["Slips"].kind == "slipped" and by_title["Slips"].expected_weeks == 3
-    assert "Expected case 2027-05-03 → 2027-05-24 (3 wk later)" in by_title["Slips"].details
+    assert "Expected case 3 May 2027 → 24 May 2027 (3 weeks later)" in by_title["Slips"].details
     assert by_title["Comes earlier"].kind == "moved"
     assert by_title["Comes earlier"].expected_weeks == -2
     assert by_title["Recommitted"].kind == "moved"
-    assert "Commitment 2027-06-01 → 2027-06-28 (3.9 wk later)" in by_title["Recommitted"].details
+    assert (
+        "Commitment 1 Jun 2027 → 28 Jun 2027 (3 weeks 6 days later)"
+        in by_title["Recommitted"].details
+    )
     assert by_title["Delivered"].kind == "delivered"
     assert by_title["Delivered"].details == [
-        "Delivered 2027-03-01, 1 wk after the plan presented (2027-02-22)"
+        "Delivered 1 Mar 2027, 1 week after the plan presented (22 Feb 2027)"
     ]
     assert by_title["Cancelled"].kind == "dropped" and by_title["Cancelled"].details == [
         "Cancelled."
@@ -162,7 +165,7 @@ def test_the_comparison_page_shows_each_change_with_its_weeks(
     change(slips, cto, expected_date=D(2027, 5, 24), worst_date=D(2027, 7, 5), note="Vendor")
     Initiative.objects.get(pk=gone.pk).delete_shared(by=ceo, expected_version=gone.version)
     page = ceo_client.get(f"/o/acme/board/snapshots/{snap.pk}/compare/").content.decode()
-    assert "Slipped 3 wk" in page
+    assert "Slipped 3 weeks" in page
     assert "1 slipped" in page and "1 dropped" in page
     assert "Deleted since." in page
 

@@ -230,6 +230,22 @@ def test_forecast_question_answers_inline(cto_client, org, make_initiative):
     assert "<strong>50%</strong> likely to be delivered by 20 Apr 2027" in response.content.decode()
 
 
+def test_the_forecast_question_takes_a_date_typed_as_the_pages_write_it(
+    cto_client, org, make_initiative
+):
+    initiative = make_initiative(
+        best_date=D(2027, 3, 1), expected_date=D(2027, 4, 20), worst_date=D(2027, 6, 9)
+    )
+    response = cto_client.get(url("initiative", org, initiative.pk) + "?by=20+Apr+2027", **HX)
+    assert "<strong>50%</strong> likely to be delivered by 20 Apr 2027" in response.content.decode()
+
+
+def test_the_forecast_question_refuses_what_is_not_a_date(cto_client, org, make_initiative):
+    initiative = make_initiative()
+    response = cto_client.get(url("initiative", org, initiative.pk) + "?by=soon", **HX)
+    assert "Give a date, such as 6 Dec 2027." in response.content.decode()
+
+
 def test_list_sorts_by_risk(cto_client, org, make_initiative):
     make_initiative(title="Safe", commitment_date=D(2027, 6, 28), commitment_audience="board")
     make_initiative(title="Risky", commitment_date=D(2027, 4, 1), commitment_audience="board")
