@@ -57,11 +57,3 @@ def within_reach(day, today):
 def weeks_in_range(weeks):
     """True for a number of weeks a person can act on (None is not a number: False)."""
     return weeks is not None and abs(weeks) <= FARTHEST_WEEKS
-
-
-def signed_weeks(weeks):
-    """A signed number of weeks for a table or a chart: "+3 wk", "-0.5 wk", "—" for None, and
-    OUT_OF_RANGE past FARTHEST_WEEKS."""
-    if weeks is None:
-        return "—"
-    return f"{weeks:+g} wk" if weeks_in_range(weeks) else OUT_OF_RANGE

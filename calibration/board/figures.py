@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from calibration.dates import OUT_OF_RANGE, signed_weeks, weeks_in_range
+from calibration.dates import OUT_OF_RANGE, weeks_in_range
+from calibration.formats import date_text, signed_duration_text
 from calibration.probability import percent_text
 from calibration.quarters import Quarter
 from calibration.timeline import ledger as commitment_ledger
@@ -109,7 +110,7 @@ class Row:
 
     @property
     def gap_text(self):
-        return "none" if self.gap_weeks == 0 else signed_weeks(self.gap_weeks)
+        return "none" if self.gap_weeks == 0 else signed_duration_text(self.gap_weeks)
 
     @property
     def tracking_label(self):
@@ -137,11 +138,14 @@ class Row:
         """The row in words: its text equivalent for screen readers and the SVG <title>."""
         parts = [
             f"{self.title} (owner {self.owner})",
-            f"best case {self.best}, plan (expected case) {self.expected}, worst case {self.worst}",
+            (
+                f"best case {date_text(self.best)}, plan (expected case) "
+                f"{date_text(self.expected)}, worst case {date_text(self.worst)}"
+            ),
         ]
         if self.commitment:
             parts.append(
-                f"commitment to {self.audience_label} {self.commitment}, "
+                f"commitment to {self.audience_label} {date_text(self.commitment)}, "
                 f"{self.probability_text} likely to be met, gap {self.gap_text}"
             )
         else:
@@ -153,12 +157,14 @@ class Row:
             )
         elif self.adjusted_line:
             parts.append(f"adjusted forecast: {self.adjusted_line}")
-        parts.append(f"tracking the {self.tracking_label} ({self.tracking_date})")
+        parts.append(f"tracking the {self.tracking_label} ({date_text(self.tracking_date)})")
         if self.delivered_on:
-            parts.append(f"delivered {self.delivered_on}")
+            parts.append(f"delivered {date_text(self.delivered_on)}")
         parts.append(f"checkpoints: {self.checkpoints_text}")
         if self.last_change:
-            parts.append(f"last estimate change: {self.last_change} on {self.last_change_on}")
+            parts.append(
+                f"last estimate change: {self.last_change} on {date_text(self.last_change_on)}"
+            )
         parts.append(f"acknowledged: {self.acknowledged_text}")
         return "; ".join(parts) + "."
 
@@ -201,7 +207,7 @@ def _date(value):
 
 
 def _short_date(moment, org):
-    return moment.astimezone(org.tz).date().isoformat()
+    return date_text(moment.astimezone(org.tz).date())
 
 
 def adjusted_figures(initiative, bases):
@@ -243,16 +249,18 @@ def row_for(initiative, today, bases=None):
     if change:
         # A withdrawn commitment moved by no number of weeks: its new date is "none".
         moved = change.weeks_moved()
-        new_date = change.new_date or "none"
-        shift = "" if moved is None else f" ({signed_weeks(moved)})"
+        new_date = date_text(change.new_date, missing="none")
+        shift = "" if moved is None else f" ({signed_duration_text(moved)})"
+        old_date = date_text(change.old_date)
         last_change = (
-            f"{FIELD_LABELS.get(change.field, change.field)} {change.old_date} → {new_date}{shift}"
+            f"{FIELD_LABELS.get(change.field, change.field)} {old_date} → {new_date}{shift}"
         )
         last_by = str(change.by) if change.by else ""
         last_on = change.at.astimezone(org.tz).date()
         last_reason = change.reason
         short = SHORT_LABELS.get(change.field, change.field)
-        last_short = f"{short}{'' if moved is None else ' ' + signed_weeks(moved)} → {new_date}"
+        moved_text = "" if moved is None else " " + signed_duration_text(moved)
+        last_short = f"{short}{moved_text} → {new_date}"
     acks = i.acknowledgements()
 
     def ack(role):
@@ -574,39 +582,51 @@ def _weeks(value):
     return f"{value:g}" if weeks_in_range(value) else OUT_OF_RANGE
 
 
+def _day(value):
+    return date_text(value, missing="")
+
+
+def _gap(row):
+    return "" if row.gap_weeks is None else signed_duration_text(row.gap_weeks)
+
+
 # The columns of the table view, the CSV and the PDF's table: one definition, same figures.
+# Each is (heading, the value in a file, the value a person reads — when it differs): a file
+# keeps ISO dates and plain numbers of weeks, a page and the PDF write them as every page does.
 COLUMNS = [
-    ("Initiative", lambda r: r.title),
-    ("Owner", lambda r: r.owner),
-    ("Status", lambda r: r.status),
-    ("Start", lambda r: _d(r.start)),
-    ("Best case", lambda r: _d(r.best)),
-    ("Plan (expected case)", lambda r: _d(r.expected)),
-    ("Worst case", lambda r: _d(r.worst)),
-    ("Commitment", lambda r: _d(r.commitment)),
-    ("Told to", lambda r: r.audience_label),
-    ("Commitment quarter", lambda r: r.quarter_label),
-    ("P(meet commitment)", lambda r: percent_text(r.probability, missing="")),
-    ("Adjusted P(meet)", lambda r: percent_text(r.adjusted_probability, missing="")),
-    ("Adjusted forecast", lambda r: r.adjusted_line),
-    ("Gap (weeks)", lambda r: "" if r.gap_weeks is None else _weeks(r.gap_weeks)),
-    ("Tracking", lambda r: r.tracking_label),
-    ("Tracking date", lambda r: _d(r.tracking_date)),
-    ("Checkpoints", lambda r: r.checkpoints_text),
-    ("Last estimate change", lambda r: r.last_change),
-    ("Changed on", lambda r: _d(r.last_change_on)),
-    ("Changed by", lambda r: r.last_change_by),
-    ("Reason", lambda r: r.last_change_reason),
-    ("CEO acknowledged", lambda r: r.ceo_ack),
-    ("CTO acknowledged", lambda r: r.cto_ack),
-    ("Delivered on", lambda r: _d(r.delivered_on)),
+    ("Initiative", lambda r: r.title, None),
+    ("Owner", lambda r: r.owner, None),
+    ("Status", lambda r: r.status, None),
+    ("Start", lambda r: _d(r.start), lambda r: _day(r.start)),
+    ("Best case", lambda r: _d(r.best), lambda r: _day(r.best)),
+    ("Plan (expected case)", lambda r: _d(r.expected), lambda r: _day(r.expected)),
+    ("Worst case", lambda r: _d(r.worst), lambda r: _day(r.worst)),
+    ("Commitment", lambda r: _d(r.commitment), lambda r: _day(r.commitment)),
+    ("Told to", lambda r: r.audience_label, None),
+    ("Commitment quarter", lambda r: r.quarter_label, None),
+    ("P(meet commitment)", lambda r: percent_text(r.probability, missing=""), None),
+    ("Adjusted P(meet)", lambda r: percent_text(r.adjusted_probability, missing=""), None),
+    ("Adjusted forecast", lambda r: r.adjusted_line, None),
+    ("Gap (weeks)", lambda r: "" if r.gap_weeks is None else _weeks(r.gap_weeks), _gap),
+    ("Tracking", lambda r: r.tracking_label, None),
+    ("Tracking date", lambda r: _d(r.tracking_date), lambda r: _day(r.tracking_date)),
+    ("Checkpoints", lambda r: r.checkpoints_text, None),
+    ("Last estimate change", lambda r: r.last_change, None),
+    ("Changed on", lambda r: _d(r.last_change_on), lambda r: _day(r.last_change_on)),
+    ("Changed by", lambda r: r.last_change_by, None),
+    ("Reason", lambda r: r.last_change_reason, None),
+    ("CEO acknowledged", lambda r: r.ceo_ack, None),
+    ("CTO acknowledged", lambda r: r.cto_ack, None),
+    ("Delivered on", lambda r: _d(r.delivered_on), lambda r: _day(r.delivered_on)),
 ]
 NUMERIC = {"P(meet commitment)", "Adjusted P(meet)", "Gap (weeks)"}
 
 
-def table(rows):
-    """(headings, [(row, cells)]): the figures as text cells, for the table, CSV and PDF."""
-    return [h for h, _ in COLUMNS], [(row, [f(row) for _, f in COLUMNS]) for row in rows]
+def table(rows, *, for_a_file=False):
+    """(headings, [(row, cells)]): the figures as text cells — for the table and the PDF as a
+    person reads them, or `for_a_file` (the CSV) with ISO dates and numbers of weeks."""
+    columns = [(h, value if for_a_file or shown is None else shown) for h, value, shown in COLUMNS]
+    return [h for h, _ in columns], [(row, [f(row) for _, f in columns]) for row in rows]
 
 
 # The same columns grouped into eight, so the table fits a landscape page (print and PDF).

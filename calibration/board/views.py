@@ -150,7 +150,7 @@ def spreadsheet_safe(cell):
 
 
 def csv_response(rows, filename):
-    headings, cells = table(rows)
+    headings, cells = table(rows, for_a_file=True)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headings)

@@ -318,6 +318,8 @@ def checkpoint_events(org, since=None):
         LeadingIndicator.objects.for_org(org)
         .with_due_date()
         .of_active_initiatives()
+        # A week number past the year 9999 has no date (add_weeks stops there): no event.
+        .filter(due_date__isnull=False)
         .select_related("initiative")
         .only(*CHECKPOINT_EVENT_FIELDS)
     )

@@ -1,15 +1,28 @@
 """The table, the CSV and the PDF carry the same figures as the chart."""
 
+import datetime
 import html as htmllib
 
 import pytest
 
 from calibration.board import pdf
 from calibration.board.figures import COLUMNS, board_figures, table
+from calibration.formats import date_text, signed_duration_text
 from tests.board.conftest import D, change
 from tests.board.helpers import chart, csv_rows, rows
 
 pytestmark = pytest.mark.django_db
+
+DATE_COLUMNS = {
+    "Start",
+    "Best case",
+    "Plan (expected case)",
+    "Worst case",
+    "Commitment",
+    "Tracking date",
+    "Changed on",
+    "Delivered on",
+}
 
 
 @pytest.fixture
@@ -35,8 +48,8 @@ def board(org, make_initiative, make_indicator, ceo, cto):
 
 def test_the_csv_has_a_heading_row_and_the_figures_of_each_row(ceo_client, board):
     data = csv_rows(ceo_client.get("/o/acme/board/board.csv"))
-    assert data[0] == [h for h, _ in COLUMNS]
-    headings, cells = table(board.rows)
+    assert data[0] == [h for h, *_ in COLUMNS]
+    headings, cells = table(board.rows, for_a_file=True)
     assert data[1:] == [c for _, c in cells]
     pay = dict(zip(data[0], data[1], strict=True))
     assert pay["Initiative"] == "Payments, “v2” & ledger"
@@ -48,12 +61,23 @@ def test_the_csv_has_a_heading_row_and_the_figures_of_each_row(ceo_client, board
     assert pay["Reason"] == "Vendor delay"
 
 
-def test_the_table_view_shows_every_figure_of_the_csv(ceo_client, board):
+def as_a_person_reads_it(heading, cell):
+    """A CSV cell written as the pages write it: dates "17 May 2027", weeks and days."""
+    if cell and heading in DATE_COLUMNS:
+        return date_text(datetime.date.fromisoformat(cell))
+    if cell and heading == "Gap (weeks)":
+        return signed_duration_text(float(cell))
+    return cell
+
+
+def test_the_table_view_shows_every_figure_of_the_csv_as_the_pages_write_it(ceo_client, board):
     data = csv_rows(ceo_client.get("/o/acme/board/board.csv"))
     page = ceo_client.get("/o/acme/board/table/").content.decode()
     for line in data[1:]:
-        for cell in line:
-            assert htmllib.escape(cell, quote=False) in page or htmllib.escape(cell) in page, cell
+        for heading, cell in zip(data[0], line, strict=True):
+            text = as_a_person_reads_it(heading, cell)
+            assert htmllib.escape(text, quote=False) in page or htmllib.escape(text) in page, text
+    assert "17 May 2027" in page and "2027-05-17" not in page
 
 
 def test_the_chart_shows_the_same_probability_and_gap_as_the_csv(ceo_client, board):
@@ -64,7 +88,7 @@ def test_the_chart_shows_the_same_probability_and_gap_as_the_csv(ceo_client, boa
         texts = [t.text for t in row.iter("{http://www.w3.org/2000/svg}text")]
         assert (figures["P(meet commitment)"] or "—") in texts
         gap = figures["Gap (weeks)"]
-        assert (f"{float(gap):+g} wk" if gap else "—") in texts
+        assert (signed_duration_text(float(gap)) if gap else "—") in texts
 
 
 def test_the_filters_apply_to_the_csv_too(ceo_client, board):
@@ -87,9 +111,11 @@ def test_the_pdf_is_made_from_html_with_the_same_figures(ceo_client, board, monk
     assert response.content.startswith(b"%PDF")
     html = seen[0]
     assert "Acme" in html and "2027-02-01" in html and "Legend" in html
-    for line in csv_rows(ceo_client.get("/o/acme/board/board.csv"))[1:]:
-        for cell in line:
-            assert htmllib.escape(cell, quote=False) in html or htmllib.escape(cell) in html, cell
+    data = csv_rows(ceo_client.get("/o/acme/board/board.csv"))
+    for line in data[1:]:
+        for heading, cell in zip(data[0], line, strict=True):
+            text = as_a_person_reads_it(heading, cell)
+            assert htmllib.escape(text, quote=False) in html or htmllib.escape(text) in html, text
     # The chart is in it, cut into landscape pages on one axis.
     assert html.count('class="board-chart"') == 1
     assert "board-print-page" in html

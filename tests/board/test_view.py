@@ -108,7 +108,7 @@ def test_each_row_says_itself_in_words(ceo_client, three):
     row = rows(chart(html))[0]
     label = row.get("aria-label")
     assert row.get("role") == "listitem"
-    assert "commitment to the board 2027-04-01" in label
+    assert "commitment to the board 1 Apr 2027" in label
     assert "checkpoints: 1 met, 1 pending, 1 overdue" in label
     assert "The chart in words" in html
 
@@ -127,8 +127,8 @@ def test_beside_each_row_the_probability_gap_last_change_and_acknowledgements(
     # About 0.3%: a long shot, but not "0%" (issue 16: no certainty the forecast does not have).
     assert 0 < pay.probability_of_meeting_commitment() < 0.005
     assert "<1%" in texts
-    assert "+7.6 wk" in texts  # 2027-04-01 → 2027-05-24: 53 days
-    assert "Plan +3 wk → 2027-05-24" in texts
+    assert "+7 weeks 4 days" in texts  # 2027-04-01 → 2027-05-24: 53 days
+    assert "Plan +3 weeks → 24 May 2027" in texts
     assert "CEO ✓ Ada CEO" in texts and "CTO — not yet" in texts
 
 
