@@ -68,6 +68,8 @@ class Person:
         started = time.perf_counter()
         response, data = self.client.request(method, path, body, headers, retry=method == "GET")
         stats.record(time.perf_counter() - started, response.status)
+        with stats.lock:  # the time inside Django (benchmarks.instrument), not in the queue
+            stats.server_ms.append(float(response.getheader("X-Server-Ms", "nan")))
         return response, data
 
     def act(self, stats, typing=TYPING):
@@ -97,6 +99,13 @@ class Person:
                 stats.refused.setdefault(self.initiative.pk, []).append(marker)
             else:
                 stats.unexpected.append((self.slug, self.role, marker, response.status))
+
+
+def timed_stats():
+    """load.py's Stats, plus the server-side time of each request."""
+    stats = Stats()
+    stats.server_ms = []
+    return stats
 
 
 def safely(person, stats, **kwargs):
@@ -156,7 +165,7 @@ def main():
 
         # Every person has opened their pages before (not measured): the load starts from a
         # day's use, with pages kept for each reader, not from an empty cache.
-        alone, quiet = Stats(), people(f"{args.seed}-alone")
+        alone, quiet = timed_stats(), people(f"{args.seed}-alone")
         for person in quiet:
             for path in person.reads:
                 person.client.request("GET", path)
@@ -167,7 +176,7 @@ def main():
             safely(rng.choice(quiet), alone, typing=(0, 0))
         unloaded = statistics.median(alone.times)
 
-        stats, stop = Stats(), threading.Event()
+        stats, stop = timed_stats(), threading.Event()
         crowd = people(args.seed)
         threads = [threading.Thread(target=live, args=(p, stats, stop), daemon=True) for p in crowd]
         cpu_before = workers_cpu_seconds(server.process.pid)
@@ -209,6 +218,10 @@ def main():
         print(
             f"latency ms      p50 {statistics.median(stats.times):.0f}  p95 {p95:.0f}  "
             f"p99 {pct(stats.times, 99):.0f}  max {max(stats.times):.0f}"
+        )
+        print(
+            f"in Django ms    p50 {statistics.median(stats.server_ms):.0f}  "
+            f"p95 {pct(stats.server_ms, 95):.0f}  (the rest: waiting for a worker)"
         )
     print(f"statuses        {dict(sorted(stats.statuses.items()))}")
     print(f"saves           {accepted} accepted, {refused} refused as conflicts")
