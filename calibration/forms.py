@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,7 +29,10 @@ class MoneyField(forms.DecimalField):
         if amount is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         # "1.2345k" is 1234.5000: the trailing zeros are not cents anyone typed.
-        cents = amount.quantize(CENT)
+        try:
+            cents = amount.quantize(CENT)
+        except InvalidOperation:  # more digits than cents can be counted in: the range refuses it
+            return amount
         return cents if cents == amount else amount
 
     def prepare_value(self, value):

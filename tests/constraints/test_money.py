@@ -63,3 +63,14 @@ def test_an_edited_cost_comes_back_in_the_field_as_a_person_reads_it(
     path = make_path(constraint, cto, cost_money=Decimal("1250000.00"))
 
     assert 'value="1,250,000"' in detail(cto_client, org, constraint, f"?edit=path-{path.pk}")
+
+
+@pytest.mark.parametrize("typed", [str(10**308), "1e300k", "999999999999999999999999999999m"])
+def test_an_amount_too_large_to_count_in_cents_is_refused_at_its_field(
+    cto_client, org, constraint, typed
+):
+    response = add_path(cto_client, org, constraint, cost_money=typed)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["cost_money"]
+    assert not Path.objects.exists()
