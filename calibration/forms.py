@@ -65,6 +65,10 @@ class HistoryFilterForm(forms.Form):
 
     kind = forms.TypedChoiceField(label="Record", required=False, coerce=int, empty_value=None)
     person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    # One record: "<content type>-<id>", from the record's name in any history list.
+    record = forms.RegexField(
+        regex=r"^\d{1,10}-\d{1,19}$", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, data, *, kinds, people):
         super().__init__(data)
@@ -78,4 +82,7 @@ class HistoryFilterForm(forms.Form):
             changes = changes.filter(content_type_id=self.cleaned_data["kind"])
         if self.cleaned_data["person"] is not None:
             changes = changes.filter(by_id=self.cleaned_data["person"])
+        if self.cleaned_data["record"]:
+            kind, pk = self.cleaned_data["record"].split("-")
+            changes = changes.filter(content_type_id=int(kind), object_id=int(pk))
         return changes

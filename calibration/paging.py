@@ -27,8 +27,16 @@ class Pager:
         return "?" + params.urlencode()
 
     def links(self):
-        """[(number, url, is the current page)] for every page."""
-        return [(n, self.url(n), n == self.page.number) for n in self.page.paginator.page_range]
+        """[(number, url, is the current page)]: the first and last pages and those around
+        this one; a gap between them is (None, "", False), shown as "…" (a history of
+        thousands of changes has hundreds of pages)."""
+        paginator = self.page.paginator
+        return [
+            (None, "", False)
+            if n == paginator.ELLIPSIS
+            else (n, self.url(n), n == self.page.number)
+            for n in paginator.get_elided_page_range(self.page.number)
+        ]
 
     def previous_url(self):
         return self.url(self.page.previous_page_number()) if self.page.has_previous() else ""

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from .home import conversation_sections
 from .live import live_page
 from .models import Change, PlanningCycle
 from .pagecache import kept_until_changed
+from .paging import page_of
 
 
 def landing(request):
@@ -28,9 +28,6 @@ def home(request, org):
     return render(
         request, "calibration/home.html", {"sections": conversation_sections(org, request.user)}
     )
-
-
-HISTORY_PAGE_SIZE = 50
 
 
 @live_page
@@ -51,15 +48,11 @@ def history(request, org):
         people=[(m.user_id, str(m.user)) for m in people],
     )
     shown = form.filter(changes).select_related("by", "content_type", "organization")
-    page = Paginator(shown, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    # The filters ride along in every page link.
-    kept = request.GET.copy()
-    kept.pop("page", None)
+    changes, pager = page_of(shown, request)
     context = {
-        "page": page,
-        "page_numbers": page.paginator.get_elided_page_range(page.number),
+        "changes": changes,
+        "pager": pager,
         "filters": form,
-        "filter_query": kept.urlencode(),
         "filtered": any(form.data.get(name) for name in form.fields),
     }
     return render(request, "calibration/history.html", context)

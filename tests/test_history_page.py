@@ -131,3 +131,14 @@ def test_a_filter_that_is_not_a_choice_shows_everything_and_says_why(ceo_client,
     page = history(ceo_client, org, "?person=nobody")
 
     assert "Still here" in page and "That filter is not one of the choices" in page
+
+
+def test_a_records_name_leads_to_every_change_to_it_and_nothing_else(ceo_client, org, ceo):
+    kept = cycle(org, ceo, name="Kept")
+    cycle(org, ceo, name="Other")
+    kind = ContentType.objects.get_for_model(type(kept)).pk
+    assert f'href="/o/{org.slug}/history/?record={kind}-{kept.pk}"' in history(ceo_client, org)
+
+    page = history(ceo_client, org, f"?record={kind}-{kept.pk}")
+
+    assert "Every change to <em>Kept</em>" in page and "Other" not in page
