@@ -1,23 +1,27 @@
 #!/usr/bin/env python
 """Benchmark: dispatch 10,000 due reminders across 1,000 organizations into an SMTP sink.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/calibrate_bench \
-        .venv/bin/python benchmarks/reminders.py [--orgs 1000] [--per-org 10] [--via inline|celery]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/calibrate_bench REDIS_URL=redis://… \
+        .venv/bin/python benchmarks/reminders.py [--orgs 1000] [--per-org 10] [--via both]
 
-Prints the queries per claim batch and per mail, and the time per mail next to the time of
-sending the very same messages straight to the sink with smtplib (no Calibrate), as a ratio.
+Runs the whole path — materialise, claim, send in batches (engine.deliver_batch, one SMTP
+connection each) — once with the send task's body in-process (inline) and once through a
+real Celery worker (a thread, solo pool) on REDIS_URL, and prints each next to the time of
+sending the very same messages, built beforehand, with plain smtplib over one connection,
+as a ratio. Inline, it also prints the queries per mail, dispatch included.
 Uses (and migrates) the database in DATABASE_URL; its rows for organizations named
-"bench-*" are replaced on each run. `--via celery` sends through a real Celery worker (a
-thread, solo pool) on REDIS_URL instead of calling the task body in-process.
+"bench-*" are replaced on each run.
 """
 
 import argparse
+import logging
 import os
 import smtplib
 import socket
 import sys
 import threading
 import time
+import warnings
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -29,18 +33,22 @@ import django  # noqa: E402
 django.setup()
 
 from aiosmtpd.controller import Controller  # noqa: E402
+from celery.contrib.testing.worker import start_worker  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import Membership, Organization, User  # noqa: E402
+from calibration.celery import app  # noqa: E402
 from calibration.models import PlanningCycle  # noqa: E402
 from calibration.reminders import engine  # noqa: E402
 from calibration.reminders.mail import build_message  # noqa: E402
-from calibration.reminders.models import Reminder  # noqa: E402
+from calibration.reminders.models import DispatchMark, Reminder  # noqa: E402
+from calibration.reminders.tasks import send_reminders  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)  # past 09:00 in every zone used
+QUEUE = f"reminders-bench-{os.getpid()}"  # our own queue: never purge anyone else's
 DAY = date(2026, 3, 2)
 
 
@@ -88,30 +96,115 @@ def populate(orgs, per_org):
     )
 
 
+def run(args, via, sink, port):
+    """Populate, dispatch and send every due mail `via` inline or celery. Returns (seconds,
+    mails, the claimed (pk, token) pairs)."""
+    Reminder.objects.filter(organization__slug__startswith="bench-").delete()
+    DispatchMark.objects.all().delete()
+    populate(args.orgs, args.per_org)
+    delivered_before = sink.count
+    queries = CaptureQueriesContext(connection)
+
+    with queries:
+        t = time.perf_counter()
+        made = engine.materialise(NOW)
+        materialise_s = time.perf_counter() - t
+        claimed = []
+        t = time.perf_counter()
+        while engine.claim(NOW, limit=args.batch, queue=claimed.extend):
+            pass
+        claim_s = time.perf_counter() - t
+    dispatch_queries = len(queries)
+    batches = batched(claimed, settings.REMINDER_SEND_BATCH)
+
+    if via == "inline":
+        with CaptureQueriesContext(connection) as q:
+            t = time.perf_counter()
+            for token, pks in batches:  # the task body, in-process
+                engine.deliver_batch(pks, token, now=NOW + timedelta(seconds=1))
+            send_s = time.perf_counter() - t
+        per_mail = (dispatch_queries + len(q)) / max(1, len(claimed))
+    else:
+        # The worker compares the claim's lease with the real clock: re-claim at real now.
+        Reminder.objects.filter(pk__in=[pk for pk, _ in claimed]).update(
+            claimed_until=datetime.now(UTC) + timedelta(hours=1)
+        )
+        t = time.perf_counter()
+        for token, pks in batches:
+            send_reminders.apply_async((token, pks), queue=QUEUE)
+        worker = start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="ERROR", queues=[QUEUE]
+        )
+        with worker:
+            while sink.count - delivered_before < len(claimed):
+                time.sleep(0.02)
+        send_s = time.perf_counter() - t
+        per_mail = None
+    sent_rows = Reminder.objects.filter(
+        organization__slug__startswith="bench-", state="sent"
+    ).count()
+    total = materialise_s + claim_s + send_s
+    n = len(claimed)
+    print(
+        f"  {via}: {made} materialised in {materialise_s:.2f} s, {n} claimed in "
+        f"{claim_s:.2f} s, sent in {send_s:.2f} s ({len(batches)} batches); "
+        f"{sink.count - delivered_before} delivered, {sent_rows} rows marked sent"
+        + (f"; {per_mail:.2f} queries per mail" if per_mail is not None else "")
+    )
+    return total, n, claimed
+
+
+def batched(claimed, size):
+    """[(token, pks)] as engine.queue_sends splits a claim into send tasks."""
+    by_token = {}
+    for pk, token in claimed:
+        by_token.setdefault(token, []).append(pk)
+    return [
+        (token, pks[start : start + size])
+        for token, pks in by_token.items()
+        for start in range(0, len(pks), size)
+    ]
+
+
+def baseline(claimed, port):
+    """The same messages, built beforehand, sent straight to the sink with smtplib: over one
+    connection for all of them (the cheapest plain way), then a connection per mail.
+    Returns both times."""
+    rows = Reminder.objects.filter(pk__in=[pk for pk, _ in claimed]).select_related(
+        "organization", "recipient", "content_type"
+    )
+    raw = []
+    for r in rows.iterator(chunk_size=2000):
+        message = build_message(r, r.subject_object)
+        raw.append((message.from_email, message.to, message.message().as_bytes(linesep="\r\n")))
+    t = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for sender, to, data in raw:
+            smtp.sendmail(sender, to, data)
+    one_connection = time.perf_counter() - t
+    # The yardstick the issue measured against: a new connection per mail.
+    t = time.perf_counter()
+    for sender, to, data in raw:
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            smtp.sendmail(sender, to, data)
+    return one_connection, time.perf_counter() - t
+
+
 def main():
-    import logging
-    import warnings
-
     warnings.filterwarnings("ignore", message="Limit for query logging exceeded")
-
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     logging.getLogger("celery").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser()
     parser.add_argument("--orgs", type=int, default=1000)
     parser.add_argument("--per-org", type=int, default=10)
-    parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--via", choices=["inline", "celery"], default="inline")
+    parser.add_argument("--batch", type=int, default=500, help="rows per claim")
+    parser.add_argument("--via", choices=["inline", "celery", "both"], default="both")
     args = parser.parse_args()
 
     settings.DEBUG = False
+    settings.REMINDER_SEND_BATCH = getattr(settings, "REMINDER_SEND_BATCH", 100)
+    settings.REMINDER_QUEUE = QUEUE
     call_command("migrate", verbosity=0)
-    Reminder.objects.filter(organization__slug__startswith="bench-").delete()
-    t = time.perf_counter()
-    populate(args.orgs, args.per_org)
-    print(
-        f"setup: {args.orgs} organizations, {args.per_org} due reminders each "
-        f"({time.perf_counter() - t:.1f} s)"
-    )
 
     sink = Counter()
     port = free_port()
@@ -121,104 +214,25 @@ def main():
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
 
-    # 1. materialise
-    with CaptureQueriesContext(connection) as q:
-        t = time.perf_counter()
-        made = engine.materialise(NOW)
-        materialise_s = time.perf_counter() - t
     print(
-        f"materialise: {made} reminders in {materialise_s:.2f} s, {len(q)} queries "
-        f"(bulk insert in batches of 1000)"
+        f"{args.orgs} organizations, {args.per_org} due reminders each, claims of "
+        f"{args.batch}, send batches of {settings.REMINDER_SEND_BATCH}; "
+        f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
     )
-
-    # 2. claim in batches
-    claimed, per_batch = [], []
-    t = time.perf_counter()
-    while True:
-        with CaptureQueriesContext(connection) as q:
-            ids = engine.claim(NOW, limit=args.batch, queue=claimed.extend)
-        if not ids:
-            break
-        per_batch.append(len(q))
-    claim_s = time.perf_counter() - t
-    print(
-        f"claim: {len(claimed)} in {len(per_batch)} batches of ≤{args.batch}, "
-        f"{min(per_batch)}–{max(per_batch)} queries per batch, {claim_s:.2f} s"
-    )
-
-    # 3. send
-    before = sink.count
-    if args.via == "inline":
-        queries = []
-        t = time.perf_counter()
-        for pk, token in claimed:
-            with CaptureQueriesContext(connection) as q:
-                engine.deliver(pk, token, now=NOW + timedelta(seconds=1))
-            queries.append(len(q))
-            reset_queries()
-        send_s = time.perf_counter() - t
-        print(
-            f"send (task body in-process): {len(claimed)} mails, "
-            f"{min(queries)}–{max(queries)} queries per mail"
-        )
-    else:
-        from celery.contrib.testing.worker import start_worker
-
-        from calibration.celery import app
-        from calibration.reminders.tasks import send_reminder
-
-        # The worker compares the claim's lease with the real clock: re-claim at real now.
-        Reminder.objects.filter(pk__in=[pk for pk, _ in claimed]).update(
-            claimed_until=datetime.now(UTC) + timedelta(hours=1)
-        )
-        queue = f"reminders-bench-{os.getpid()}"  # our own queue: never purge anyone else's
-        t = time.perf_counter()
-        for pk, token in claimed:
-            send_reminder.apply_async((pk, token), queue=queue)
-        worker = start_worker(
-            app, pool="solo", perform_ping_check=False, loglevel="ERROR", queues=[queue]
-        )
-        with worker:
-            while sink.count - before < len(claimed):
-                time.sleep(0.05)
-        send_s = time.perf_counter() - t
-        print(f"send (real Celery worker on Redis, solo pool): {len(claimed)} mails")
-    delivered = sink.count - before
-    sent_rows = Reminder.objects.filter(
-        organization__slug__startswith="bench-", state="sent"
-    ).count()
-
-    # 4. baseline: the same messages, built once, sent straight to the sink with smtplib,
-    #    one connection per mail as Django's SMTP backend does for message.send().
-    rows = Reminder.objects.filter(pk__in=[pk for pk, _ in claimed]).select_related(
-        "organization", "recipient", "content_type"
-    )
-    raw = []
-    for r in rows.iterator(chunk_size=2000):
-        message = build_message(r, r.subject_object)
-        raw.append((message.from_email, message.to, message.message().as_bytes(linesep="\r\n")))
-    before = sink.count
-    t = time.perf_counter()
-    for sender, to, data in raw:
-        with smtplib.SMTP("127.0.0.1", port) as smtp:
-            smtp.sendmail(sender, to, data)
-    baseline_s = time.perf_counter() - t
+    results = {}
+    for via in ["inline", "celery"] if args.via == "both" else [args.via]:
+        total, n, claimed = run(args, via, sink, port)
+        straight = baseline(claimed, port)
+        results[via] = (total, n, straight)
     controller.stop()
-
-    n = len(claimed)
-    total = materialise_s + claim_s + send_s
     print()
-    print(f"delivered to the sink: {delivered} mails; rows marked sent: {sent_rows}")
-    print(
-        f"Calibrate, dispatch + send: {total:.1f} s = {1000 * total / n:.2f} ms per mail "
-        f"(materialise {1000 * materialise_s / n:.3f}, claim {1000 * claim_s / n:.3f}, "
-        f"send {1000 * send_s / n:.2f})"
-    )
-    print(
-        f"straight to SMTP (smtplib): {baseline_s:.1f} s = {1000 * baseline_s / n:.2f} ms "
-        f"per mail ({sink.count - before} mails)"
-    )
-    print(f"ratio Calibrate / straight: {total / baseline_s:.2f}x")
+    for via, (total, n, (straight, per_mail)) in results.items():
+        print(
+            f"{via:<7} Calibrate dispatch + send {total:6.1f} s = {1000 * total / n:.2f} ms/mail; "
+            f"plain smtplib, one connection {straight:5.1f} s = {1000 * straight / n:.2f} "
+            f"ms/mail: ratio {total / straight:.2f}x; a connection per mail "
+            f"{per_mail:5.1f} s: ratio {total / per_mail:.2f}x"
+        )
     reset_queries()
 
 

@@ -1,3 +1,5 @@
+import zlib
+
 from django.contrib import messages
 from django.core import signing
 from django.db import IntegrityError
@@ -15,7 +17,7 @@ from calibration.models import EditConflict
 from calibration.pagecache import kept_bytes, kept_until_changed
 
 from . import engine
-from .calendar import build_feed, organization_events
+from .calendar import compressed_feed, organization_events
 from .forms import PreferenceForm, ReminderSettingsForm
 from .kinds import KINDS, label
 from .mail import read_unsubscribe_token
@@ -133,7 +135,8 @@ def calendar_feed(request, token):
         raise Http404("No such calendar feed")
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
     org = feed.organization
-    ics = kept_bytes(org, "calendar.ics", lambda: build_feed(org))
+    # Kept compressed until anything in the organization changes.
+    ics = zlib.decompress(kept_bytes(org, "calendar.ics", lambda: compressed_feed(org)))
     response = HttpResponse(ics, content_type="text/calendar")
     response["Content-Disposition"] = f'inline; filename="calibrate-{feed.organization.slug}.ics"'
     response["Cache-Control"] = "private, max-age=300"

@@ -316,10 +316,12 @@ CHECKPOINT_EVENT_FIELDS = (
 def checkpoint_events(org, since=None):
     indicators = (
         LeadingIndicator.objects.for_org(org)
-        .with_due_date()
         .of_active_initiatives()
         # A week number past the year 9999 has no date (add_weeks stops there): no event.
         .filter(due_date__isnull=False)
+        # Said of the initiative too: PostgreSQL then reads this company's initiatives by
+        # their index rather than every company's active ones.
+        .filter(initiative__organization=org)
         .select_related("initiative")
         .only(*CHECKPOINT_EVENT_FIELDS)
     )
