@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from calibration.formats import date_text
 from calibration.models import SharedRecord
 from calibration.ranges import date_in_range
 
@@ -32,7 +33,7 @@ class BoardSnapshot(SharedRecord):
         ordering = ["-taken_on", "-id"]
 
     def __str__(self):
-        return f"{self.title} ({self.taken_on})"
+        return f"{self.title} ({date_text(self.taken_on)})"
 
     def clean(self):
         # The chart is shown as it is stored, and a snapshot may come from an imported file:

@@ -11,6 +11,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from calibration.dates import OUT_OF_RANGE
+from calibration.formats import date_text
 
 from . import chart
 from .chart import COLUMNS, ROW_HEIGHT, WIDTH, Axis
@@ -263,7 +264,7 @@ def render(rows, today, *, title="Board view", id_prefix="board", axis=None, url
     if axis.contains(today):
         x = axis.x(today)
         out.append(
-            f'<g class="today" data-date="{today}" data-x="{n(x)}" aria-label="Today, {today}">'
+            f'<g class="today" data-date="{today}" data-x="{n(x)}" aria-label="Today, {date_text(today)}">'
         )
         out.append(
             tag(
@@ -281,7 +282,7 @@ def render(rows, today, *, title="Board view", id_prefix="board", axis=None, url
             text(
                 x,
                 12,
-                f"Today {today}",
+                f"Today {date_text(today)}",
                 fill=TODAY,
                 font_size=11,
                 font_weight="600",
@@ -423,7 +424,7 @@ def render_row(row, index, axis, url=None):
             _text(
                 COLUMNS["last_change"],
                 top + 36,
-                chart.truncate(f"{row.last_change_on} · {row.last_change_by}", 28),
+                chart.truncate(f"{date_text(row.last_change_on)} · {row.last_change_by}", 28),
                 ROW_CHANGE_WHO,
             )
         )
