@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import Membership, Organization, Role
+from accounts.models import Membership, Organization, Role, User
 from tests import urlwalk
 from tests.factories import OrganizationFactory, member, user
 from tests.urlwalk import build, org_patterns
@@ -88,3 +88,14 @@ def test_a_stranger_reaching_for_a_real_object_through_their_own_company_gets_40
         theirs = url.replace(f"/o/{acme.slug}/", f"/o/{stranger_org.slug}/", 1)
         for method in (client.get, client.post):
             assert method(theirs).status_code in (404, 405), f"{theirs} reached acme's object"
+
+
+def test_no_page_of_a_company_names_anyone_from_another(client, acme, record_ids):
+    """Every choice of a person (an owner, who tells whom) is a member of this company."""
+    outsider = stranger(OrganizationFactory(slug="globex"))
+    client.force_login(User.objects.get(email="ceo@acme.example"))
+
+    pages = urlwalk.get_pages(client, acme, record_ids)
+
+    leaks = [url for url, _, html in pages if outsider.name in html or outsider.email in html]
+    assert len(pages) > 20 and leaks == []

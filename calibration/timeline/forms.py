@@ -21,10 +21,13 @@ class TimelineForm(SharedRecordForm):
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.org = org
-        if "owner" in self.fields and org is not None and self._meta.model is Initiative:
-            estimators = Q(memberships__organization=org, memberships__role__in=ESTIMATOR_ROLES)
+        if "owner" in self.fields and org is not None:
+            if self._meta.model is Initiative:
+                may_own = Q(memberships__organization=org, memberships__role__in=ESTIMATOR_ROLES)
+            else:
+                may_own = Q(memberships__organization=org)
             self.fields["owner"].queryset = (
-                User.objects.filter(estimators | Q(pk=self.instance.owner_id))
+                User.objects.filter(may_own | Q(pk=self.instance.owner_id))
                 .distinct()
                 .order_by("name")
             )

@@ -4,7 +4,14 @@ import html
 import pytest
 from django.urls import reverse
 
-from calibration.timeline.models import EstimateRevision, Initiative, LeadingIndicator, SlipAction
+from calibration.timeline.models import (
+    EstimateRevision,
+    Initiative,
+    LeadingIndicator,
+    SlipAction,
+    SlipPlanStep,
+)
+from tests.factories import OrganizationFactory, member
 
 D = datetime.date
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -349,6 +356,25 @@ def test_slip_plan_row_to_a_partner_needs_a_name(cto_client, org, initiative, ce
         **HX,
     )
     assert "Name the partner or the person." in response.content.decode()
+
+
+def test_a_slip_plan_row_cannot_name_someone_from_another_company(cto_client, org, initiative):
+    outsider = member(OrganizationFactory(slug="globex"), "ceo", name="Olga Outsider")
+
+    response = cto_client.post(
+        url("new_step", org, initiative.pk),
+        {
+            "new-step-version": 0,
+            "new-step-owner": outsider.pk,
+            "new-step-audience": "team",
+            "new-step-message": "Tell the team",
+            "new-step-days_after": 2,
+        },
+        **HX,
+    )
+
+    page = response.content.decode()
+    assert "Select a valid choice" in page and not SlipPlanStep.objects.exists()
 
 
 def test_an_observer_who_owns_an_action_can_mark_it_done(
