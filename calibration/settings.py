@@ -195,6 +195,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Kept pages and feeds are one file each: Django's default of 300 entries would
+            # cull a third of them (data versions included) every few page views.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
     CELERY_BROKER_URL = "filesystem://"
