@@ -218,14 +218,22 @@ def send(delivery, mine):
         error = f"{type(failure).__name__}: {failure}"[:300]
     elapsed = int((time.monotonic() - started) * 1000)
     now = timezone.now()
-    if code is not None and 200 <= code < 300:
-        DeliveryAttempt.objects.create(
-            organization_id=delivery.organization_id,
-            delivery=delivery,
-            number=attempt,
-            response_code=code,
-            milliseconds=elapsed,
-        )
+    delivered = code is not None and 200 <= code < 300
+    if not delivered:
+        error = error or f"The receiver answered {code}."
+    final = not delivered and attempt >= max_attempts()
+    countdown = None if delivered or final else backoff(attempt)
+    retry_at = None if countdown is None else now + timedelta(seconds=countdown)
+    DeliveryAttempt.objects.create(
+        organization_id=delivery.organization_id,
+        delivery=delivery,
+        number=attempt,
+        response_code=code,
+        error=error,
+        milliseconds=elapsed,
+        retry_at=retry_at,
+    )
+    if delivered:
         mine_q.update(
             state=Delivery.DELIVERED,
             attempts=attempt,
@@ -236,16 +244,7 @@ def send(delivery, mine):
             last_error="",
         )
         return "delivered"
-    error = error or f"The receiver answered {code}."
-    if attempt >= max_attempts():
-        DeliveryAttempt.objects.create(
-            organization_id=delivery.organization_id,
-            delivery=delivery,
-            number=attempt,
-            response_code=code,
-            error=error,
-            milliseconds=elapsed,
-        )
+    if final:
         log.warning("webhook delivery %s failed after %s attempts: %s", delivery.pk, attempt, error)
         mine_q.update(
             state=Delivery.FAILED,
@@ -255,17 +254,6 @@ def send(delivery, mine):
             claim_token="",
         )
         return "failed"
-    countdown = backoff(attempt)
-    retry_at = now + timedelta(seconds=countdown)
-    DeliveryAttempt.objects.create(
-        organization_id=delivery.organization_id,
-        delivery=delivery,
-        number=attempt,
-        response_code=code,
-        error=error,
-        milliseconds=elapsed,
-        retry_at=retry_at,
-    )
     # The claim covers the wait and the next try; if this worker is gone by then, the lease
     # runs out and the dispatcher claims the row again at `due_at`.
     mine_q.update(
