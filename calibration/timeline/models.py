@@ -71,12 +71,6 @@ def weeks_between(earlier, later):
     return round((later - earlier).days / 7, 1)
 
 
-def format_weeks(weeks):
-    """ "3 weeks", "1 week", "2 weeks 2 days" (unsigned, to the day: calibration.formats);
-    OUT_OF_RANGE past FARTHEST_WEEKS."""
-    return duration_text(weeks)
-
-
 # --------------------------------------------------------------------------------------------
 # Initiatives
 # --------------------------------------------------------------------------------------------
@@ -351,7 +345,7 @@ class Initiative(SharedRecord):
                 direction = "earlier" if c < d else "later"
                 weeks = weeks_between(c, d)
                 if weeks_in_range(weeks):
-                    parts.append(f"{format_weeks(weeks)} {direction} than {label}")
+                    parts.append(f"{duration_text(weeks)} {direction} than {label}")
                 else:
                     parts.append(
                         f"more than {FARTHEST_YEARS} years {direction} than {label} "

@@ -2,10 +2,8 @@ from django import template
 from django.utils.html import format_html
 
 from calibration.dates import FARTHEST_YEARS, OUT_OF_RANGE, weeks_in_range, within_reach
-from calibration.formats import signed_duration_text
+from calibration.formats import duration_text
 from calibration.probability import percent_text
-
-from ..models import format_weeks
 
 register = template.Library()
 
@@ -26,13 +24,7 @@ def weeks(value):
         return "on time"
     if not weeks_in_range(value):
         return OUT_OF_RANGE
-    return format_weeks(value) + ("" if value > 0 else " early")
-
-
-@register.filter
-def signed_weeks(value):
-    """3 → "+3 weeks", 2.3 → "+2 weeks 2 days"; "out of range" past what a plan can mean."""
-    return signed_duration_text(value)
+    return duration_text(value) + ("" if value > 0 else " early")
 
 
 @register.filter
